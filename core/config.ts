@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD');
+
+const envSchema = z.object({
+  AR_INTEL_DB: z.string().min(1).default('data/ar-intel.duckdb'),
+  AR_INTEL_BASE_CURRENCY: currencyCode.default('USD'),
+  AR_INTEL_HOST: z.string().min(1).default('127.0.0.1'),
+  AR_INTEL_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  AR_INTEL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AR_INTEL_DEMO_CUSTOMERS: z.coerce.number().int().min(0).default(2000),
+  AR_INTEL_DEMO_SEED: z.coerce.number().int().default(42),
+  AR_INTEL_DROP_DIR: z.string().min(1).default('data/drop'),
+});
+
+export interface Config {
+  readonly dbPath: string;
+  readonly baseCurrency: string;
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly demoCustomers: number;
+  readonly demoSeed: number;
+  readonly dropDir: string;
+}
+
+/** Parses the environment once; a bad variable stops the process with its name and the rule it broke. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid environment: ${detail}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    dbPath: e.AR_INTEL_DB,
+    baseCurrency: e.AR_INTEL_BASE_CURRENCY,
+    host: e.AR_INTEL_HOST,
+    port: e.AR_INTEL_PORT,
+    logLevel: e.AR_INTEL_LOG_LEVEL,
+    demoCustomers: e.AR_INTEL_DEMO_CUSTOMERS,
+    demoSeed: e.AR_INTEL_DEMO_SEED,
+    dropDir: e.AR_INTEL_DROP_DIR,
+    ...overrides,
+  });
+}

@@ -1,0 +1,144 @@
+/**
+ * The one DuckDB handle of the process. Everything that touches the warehouse goes through here, so
+ * values are always bound as parameters and transactions always run on a connection of their own
+ * (DuckDB keeps transaction state per connection; sharing one would interleave callers).
+ */
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ArIntelError } from './errors.ts';
+
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+export type JsonRow = Record<string, unknown>;
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export class Warehouse {
+  readonly path: string;
+  private readonly instance: DuckDBInstance;
+  private closed = false;
+
+  private constructor(path: string, instance: DuckDBInstance) {
+    this.path = path;
+    this.instance = instance;
+  }
+
+  /** Opens (creating if needed) the database file and brings its schema up to date. */
+  static async open(path: string, options: { migrate?: boolean } = {}): Promise<Warehouse> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path);
+    } catch (err) {
+      throw new ArIntelError(
+        'DATABASE',
+        `cannot open the warehouse at ${path}: ${(err as Error).message}. ` +
+          'If the file is damaged, move it aside and run `ar-intel demo --load` or re-ingest your exports.',
+        { file: path },
+        500,
+      );
+    }
+    const wh = new Warehouse(path, instance);
+    if (options.migrate !== false) await wh.migrate();
+    return wh;
+  }
+
+  async connect(): Promise<DuckDBConnection> {
+    if (this.closed) throw new ArIntelError('DATABASE', 'warehouse is closed', {}, 500);
+    return this.instance.connect();
+  }
+
+  async withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const conn = await this.connect();
+    try {
+      return await fn(conn);
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  /** Rows with JSON-safe values: DECIMAL and BIGINT as strings, DATE as 'YYYY-MM-DD'. */
+  async all<T extends JsonRow = JsonRow>(sql: string, params?: Params): Promise<T[]> {
+    return this.withConnection(async (conn) => {
+      const reader = await conn.runAndReadAll(sql, params);
+      return reader.getRowObjectsJson() as T[];
+    });
+  }
+
+  async one<T extends JsonRow = JsonRow>(sql: string, params?: Params): Promise<T | undefined> {
+    const rows = await this.all<T>(sql, params);
+    return rows[0];
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.withConnection(async (conn) => {
+      await conn.run(sql, params);
+    });
+  }
+
+  /** Runs fn inside BEGIN/COMMIT on its own connection; any throw rolls everything back. */
+  async transaction<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.withConnection(async (conn) => {
+      await conn.run('begin transaction');
+      try {
+        const result = await fn(conn);
+        await conn.run('commit');
+        return result;
+      } catch (err) {
+        await conn.run('rollback').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  async migrate(): Promise<number[]> {
+    await this.run(`create table if not exists schema_migrations (
+      version integer primary key, name varchar not null, applied_at timestamp not null)`);
+    const done = new Set(
+      (await this.all<{ version: number }>('select version from schema_migrations')).map((r) => Number(r.version)),
+    );
+    const applied: number[] = [];
+    for (const m of listMigrations()) {
+      if (done.has(m.version)) continue;
+      await this.transaction(async (conn) => {
+        await conn.run(m.sql);
+        await conn.run('insert into schema_migrations values ($1, $2, $3::timestamp)', [
+          m.version,
+          m.name,
+          new Date().toISOString(),
+        ]);
+      });
+      applied.push(m.version);
+    }
+    return applied;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.instance.closeSync();
+  }
+}
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((f) => ({
+      version: Number(f.slice(0, 4)),
+      name: f.replace(/\.sql$/, ''),
+      sql: readFileSync(join(dir, f), 'utf8'),
+    }));
+}
+
+/** Quotes an identifier for the rare place one cannot be a bound parameter (table names in loaders). */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,21 @@
+/**
+ * The pipeline's stages, in order. Each capability adds its stage here:
+ * ingest drop folder → cash application → models → scores → forecast → worklists.
+ */
+import type { Config } from '../core/config.ts';
+import type { Warehouse } from '../core/warehouse.ts';
+
+export interface StageContext {
+  readonly wh: Warehouse;
+  readonly config: Config;
+  readonly asOf: string;
+  readonly runId: string;
+  readonly log: (message: string) => void;
+}
+
+export interface Stage {
+  readonly name: string;
+  run(ctx: StageContext): Promise<{ rows: number }>;
+}
+
+export const stages: readonly Stage[] = [];

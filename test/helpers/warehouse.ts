@@ -1,0 +1,29 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../core/config.ts';
+import { Warehouse } from '../../core/warehouse.ts';
+
+export interface TestWarehouse {
+  readonly wh: Warehouse;
+  readonly dir: string;
+  readonly config: Config;
+  cleanup(): void;
+}
+
+/** A fresh migrated warehouse in its own temp directory (file-backed, like production). */
+export async function tempWarehouse(): Promise<TestWarehouse> {
+  const dir = mkdtempSync(join(tmpdir(), 'ar-intel-test-'));
+  const dbPath = join(dir, 'test.duckdb');
+  const config = loadConfig({}, { dbPath, logLevel: 'silent' });
+  const wh = await Warehouse.open(dbPath);
+  return {
+    wh,
+    dir,
+    config,
+    cleanup() {
+      wh.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
