@@ -31,13 +31,11 @@ export class Warehouse {
     try {
       instance = await DuckDBInstance.create(path);
     } catch (err) {
-      throw new ArIntelError(
-        'DATABASE',
-        `cannot open the warehouse at ${path}: ${(err as Error).message}. ` +
-          'If the file is damaged, move it aside and run `ar-intel demo --load` or re-ingest your exports.',
-        { file: path },
-        500,
-      );
+      const detail = (err as Error).message;
+      const hint = /lock/i.test(detail)
+        ? 'Another process (probably `ar-intel serve`) has it open; DuckDB allows one writer per file — stop it or run the command through the server.'
+        : 'If the file is damaged, move it aside and run `ar-intel demo --load` or re-ingest your exports.';
+      throw new ArIntelError('DATABASE', `cannot open the warehouse at ${path}: ${detail}. ${hint}`, { file: path }, 500);
     }
     const wh = new Warehouse(path, instance);
     if (options.migrate !== false) await wh.migrate();

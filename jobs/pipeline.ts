@@ -6,6 +6,7 @@ import type { Config } from '../core/config.ts';
 import { resolveAsOf } from '../core/as-of.ts';
 import type { Warehouse } from '../core/warehouse.ts';
 import { stages as defaultStages, type Stage } from './stages.ts';
+import { withRunLock } from './run-lock.ts';
 
 export interface RunOptions {
   readonly asOf?: string | undefined;
@@ -24,6 +25,10 @@ export interface RunResult {
 const nowIso = () => new Date().toISOString();
 
 export async function runPipeline(wh: Warehouse, config: Config, options: RunOptions = {}): Promise<RunResult> {
+  return withRunLock(wh, () => runStages(wh, config, options));
+}
+
+async function runStages(wh: Warehouse, config: Config, options: RunOptions): Promise<RunResult> {
   const log = options.log ?? (() => undefined);
   const started = performance.now();
   const asOf = await resolveAsOf(wh, options.asOf);
