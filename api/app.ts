@@ -14,6 +14,8 @@ import {
 import type { Config } from '../core/config.ts';
 import type { Warehouse } from '../core/warehouse.ts';
 import { errorHandler } from './plugins/error-handler.ts';
+import { arrowNegotiation } from './plugins/arrow.ts';
+import { dashboards } from './plugins/dashboards.ts';
 import { routes } from './routes/index.ts';
 
 export interface AppDeps {
@@ -58,6 +60,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(arrowNegotiation);
   await app.register(routes);
+  await app.register(dashboards);
   return app;
 }

@@ -33,6 +33,7 @@ export const loadRunRoutes: FastifyPluginAsync = async (fastify) => {
   app.get(
     '/load-runs',
     {
+      config: { arrowTable: 'items' },
       schema: {
         tags: ['data quality'],
         summary: 'Recent file loads with their row counts',
@@ -45,6 +46,7 @@ export const loadRunRoutes: FastifyPluginAsync = async (fastify) => {
   app.get(
     '/load-runs/:id/rejected-rows',
     {
+      config: { arrowTable: 'items' },
       schema: {
         tags: ['data quality'],
         summary: 'Rows a load rejected, with line, field and reason',
