@@ -12,6 +12,8 @@ const envSchema = z.object({
   AR_INTEL_DEMO_CUSTOMERS: z.coerce.number().int().min(0).default(2000),
   AR_INTEL_DEMO_SEED: z.coerce.number().int().default(42),
   AR_INTEL_DROP_DIR: z.string().min(1).default('data/drop'),
+  AR_INTEL_SCHEDULE: z.string().min(1).default('0 2 * * *'),
+  AR_INTEL_DROP_POLL_SECONDS: z.coerce.number().int().min(0).default(60),
 });
 
 export interface Config {
@@ -23,6 +25,10 @@ export interface Config {
   readonly demoCustomers: number;
   readonly demoSeed: number;
   readonly dropDir: string;
+  /** cron expression for the nightly `ar-intel run` inside `serve`; 'off' disables it. */
+  readonly schedule: string;
+  /** how often `serve` looks for new files in dropDir; 0 disables the watcher. */
+  readonly dropPollSeconds: number;
 }
 
 /** Parses the environment once; a bad variable stops the process with its name and the rule it broke. */
@@ -42,6 +48,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     demoCustomers: e.AR_INTEL_DEMO_CUSTOMERS,
     demoSeed: e.AR_INTEL_DEMO_SEED,
     dropDir: e.AR_INTEL_DROP_DIR,
+    schedule: e.AR_INTEL_SCHEDULE,
+    dropPollSeconds: e.AR_INTEL_DROP_POLL_SECONDS,
     ...overrides,
   });
 }

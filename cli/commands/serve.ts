@@ -4,6 +4,7 @@ import { Warehouse } from '../../core/warehouse.ts';
 import { buildApp } from '../../api/app.ts';
 import { listen } from '../../api/server.ts';
 import { prepareWarehouse } from '../../jobs/bootstrap.ts';
+import { startScheduler } from '../../jobs/schedule.ts';
 
 export function registerServe(program: Command): void {
   program
@@ -17,6 +18,8 @@ export function registerServe(program: Command): void {
       const wh = await Warehouse.open(config.dbPath);
       await prepareWarehouse(wh, config, { demo: opts.demo, log: (m) => console.log(m) });
       const app = await buildApp({ warehouse: wh, config });
+      const scheduler = startScheduler(wh, config, (m) => app.log.info(m));
+      app.addHook('onClose', async () => scheduler.stop());
       const port = opts.port !== undefined ? Number(opts.port) : config.port;
       const address = await listen(app, opts.host ?? config.host, port);
       console.log(`ar-intel serving ${address} (API docs at ${address}/docs)`);
