@@ -1,0 +1,602 @@
+/**
+ * The matching rules: a received payment → the open items it pays, with a confidence and the
+ * evidence behind it. Pure: the caller hands in open items, customers and learned payer accounts,
+ * and decides what to do with the ranked proposals. Confidence is the product of how sure we are
+ * of the customer and how sure we are of the items, so a perfect amount match from a payer we
+ * cannot place never applies on its own.
+ */
+import { NameIndex } from './names.ts';
+import { ReferenceIndex, coreKeys, referenceTokens, withinOneEdit, type RefStrength } from './references.ts';
+import { findSubsets, type SubsetItem } from './subset-sum.ts';
+import { discountedAmount, discountedCents, guessDeductionCause, type DeductionCause } from './terms.ts';
+
+export interface OpenItem {
+  readonly kind: 'invoice' | 'credit_note';
+  readonly id: string;
+  readonly customerId: string;
+  readonly currency: string;
+  readonly documentDate: string;
+  readonly dueDate: string;
+  readonly amountCents: bigint;
+  /** Still open; a credit note's unused credit is positive. Lowered as a run applies cash. */
+  openCents: bigint;
+  readonly poNumber: string | null;
+  readonly taxCents: bigint | null;
+  readonly discountPct: number | null;
+  readonly discountDays: number | null;
+}
+
+export interface CustomerInfo {
+  readonly customerId: string;
+  readonly name: string;
+}
+
+export interface PaymentToMatch {
+  readonly paymentId: string;
+  readonly customerId: string | null;
+  readonly payerName: string | null;
+  readonly receivedDate: string;
+  readonly valueDate: string | null;
+  /** Unapplied remainder of the payment. */
+  readonly amountCents: bigint;
+  readonly currency: string;
+  readonly reference: string | null;
+  readonly remittanceText: string | null;
+  readonly bankAccount: string | null;
+}
+
+export interface Allocation {
+  readonly kind: 'invoice' | 'credit_note';
+  readonly id: string;
+  /** Cash put on the item; negative for a credit note the payer deducted. */
+  readonly cents: bigint;
+  readonly discounted: boolean;
+}
+
+export interface Deduction {
+  readonly invoiceId: string;
+  readonly cents: bigint;
+  readonly cause: DeductionCause;
+  readonly because: string;
+}
+
+export interface Proposal {
+  readonly customerId: string | null;
+  readonly allocations: readonly Allocation[];
+  readonly onAccountCents: bigint;
+  readonly deduction: Deduction | null;
+  readonly rule: string;
+  readonly confidence: number;
+  readonly evidence: readonly string[];
+}
+
+export interface MatchOptions {
+  /** At or above: applied automatically. Below: exceptions queue. */
+  readonly autoThreshold: number;
+  /** A short payment up to this share of the referenced items is a deduction; beyond, a partial payment. */
+  readonly shortPayTolerance: number;
+  readonly maxSubsetItems: number;
+  readonly maxSubsetNodes: number;
+  readonly maxCandidates: number;
+}
+
+export const DEFAULT_MATCH_OPTIONS: MatchOptions = {
+  autoThreshold: 0.85,
+  shortPayTolerance: 0.1,
+  maxSubsetItems: 30,
+  maxSubsetNodes: 5_000,
+  maxCandidates: 5,
+};
+
+export interface MatchOutcome {
+  readonly decision: 'auto' | 'exception';
+  readonly candidates: readonly Proposal[];
+}
+
+/** Normalised bank account: IBANs and account numbers are written with and without spaces. */
+export function accountKey(account: string | null | undefined): string | null {
+  if (!account) return null;
+  const k = account.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return k.length >= 4 ? k : null;
+}
+
+const STRENGTH_FACTOR: Record<RefStrength, number> = { exact: 1, ocr: 0.98, core: 0.95 };
+
+interface CustomerEvidence {
+  score: number;
+  readonly why: string[];
+}
+
+export class MatchContext {
+  readonly options: MatchOptions;
+  private readonly refIndex = new ReferenceIndex<OpenItem>();
+  private readonly byCustomer = new Map<string, OpenItem[]>();
+  private readonly names: NameIndex;
+  private readonly customerNames = new Map<string, string>();
+  /** account → customer → times seen. */
+  private readonly accounts = new Map<string, Map<string, number>>();
+  private readonly rejected = new Set<string>();
+
+  constructor(
+    items: Iterable<OpenItem>,
+    customers: Iterable<CustomerInfo>,
+    options: Partial<MatchOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_MATCH_OPTIONS, ...options };
+    for (const it of items) {
+      this.refIndex.add(it, it.kind === 'invoice' ? [it.id, it.poNumber] : [it.id]);
+      const list = this.byCustomer.get(it.customerId);
+      if (list) list.push(it);
+      else this.byCustomer.set(it.customerId, [it]);
+    }
+    for (const list of this.byCustomer.values()) list.sort(byDue);
+    const all = [...customers];
+    for (const c of all) this.customerNames.set(c.customerId, c.name);
+    this.names = new NameIndex(all);
+  }
+
+  learnAccount(account: string | null, customerId: string, weight = 1): void {
+    const key = accountKey(account);
+    if (!key) return;
+    let m = this.accounts.get(key);
+    if (!m) this.accounts.set(key, (m = new Map()));
+    m.set(customerId, (m.get(customerId) ?? 0) + weight);
+  }
+
+  /** A proposal a person rejected is never proposed again for that payment. */
+  reject(paymentId: string, targetKey: string): void {
+    this.rejected.add(`${paymentId}|${targetKey}`);
+  }
+
+  isRejected(paymentId: string, proposal: Proposal): boolean {
+    return this.rejected.has(`${paymentId}|${proposalKey(proposal)}`);
+  }
+
+  openItems(customerId: string, currency: string): OpenItem[] {
+    return (this.byCustomer.get(customerId) ?? []).filter((it) => it.openCents > 0n && it.currency === currency);
+  }
+
+  searchReferences(text: string) {
+    return this.refIndex.search(text);
+  }
+
+  customerName(customerId: string): string | undefined {
+    return this.customerNames.get(customerId);
+  }
+
+  /** Lowers open amounts after an application so later payments of the run see what is left. */
+  consume(allocations: readonly Allocation[], items: Map<string, OpenItem>): void {
+    for (const a of allocations) {
+      const it = items.get(itemKey(a.kind, a.id));
+      if (!it) continue;
+      const used = a.cents < 0n ? -a.cents : a.cents;
+      // A discounted payment settles the whole invoice, not only the cash received.
+      it.openCents = a.discounted ? 0n : it.openCents - used;
+      if (it.openCents < 0n) it.openCents = 0n;
+    }
+  }
+
+  customerEvidence(p: PaymentToMatch): Map<string, CustomerEvidence> {
+    const out = new Map<string, CustomerEvidence>();
+    const add = (customerId: string, score: number, why: string) => {
+      const e = out.get(customerId);
+      if (!e) out.set(customerId, { score, why: [why] });
+      else {
+        // Independent signals reinforce each other (noisy-or), never beyond near-certainty.
+        e.score = Math.min(0.995, 1 - (1 - e.score) * (1 - score));
+        e.why.push(why);
+      }
+    };
+    if (p.customerId) add(p.customerId, 0.99, `payment names customer ${p.customerId}`);
+    const acct = accountKey(p.bankAccount);
+    const seen = acct ? this.accounts.get(acct) : undefined;
+    if (seen && seen.size > 0) {
+      const total = [...seen.values()].reduce((s, v) => s + v, 0);
+      for (const [cid, n] of seen) {
+        const share = n / total;
+        add(cid, share === 1 ? 0.97 : 0.5 * share, `payer account ${p.bankAccount} paid ${cid} before (${n}/${total})`);
+      }
+    }
+    if (p.payerName) {
+      const hits = this.names.search(p.payerName, 5, 0.75);
+      const top = hits[0]?.similarity ?? 0;
+      for (const h of hits) {
+        const close = hits.some((o) => o.customerId !== h.customerId && o.similarity >= h.similarity - 0.02);
+        let score = h.similarity >= 0.97 ? 0.95 : h.similarity >= 0.9 ? 0.88 : h.similarity >= 0.85 ? 0.75 : 0.55;
+        if (close) score *= 0.7;
+        if (h.similarity < top - 0.1) continue;
+        add(h.customerId, score, `payer name "${p.payerName}" ~ "${this.customerNames.get(h.customerId) ?? h.customerId}" (${h.similarity.toFixed(2)})`);
+      }
+    }
+    return out;
+  }
+}
+
+function byDue(a: OpenItem, b: OpenItem): number {
+  if (a.kind !== b.kind) return a.kind === 'credit_note' ? -1 : 1;
+  return a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function itemKey(kind: 'invoice' | 'credit_note', id: string): string {
+  return `${kind === 'invoice' ? 'I' : 'C'}:${id}`;
+}
+
+/** Identity of what a proposal applies to, so a rejection can be remembered. */
+export function proposalKey(p: Pick<Proposal, 'customerId' | 'allocations'>): string {
+  if (p.allocations.length === 0) return `account:${p.customerId ?? ''}`;
+  return p.allocations
+    .map((a) => itemKey(a.kind, a.id))
+    .sort()
+    .join(',');
+}
+
+function signed(it: OpenItem): bigint {
+  return it.kind === 'credit_note' ? -it.openCents : it.openCents;
+}
+
+function discountOption(it: OpenItem, p: PaymentToMatch): bigint | null {
+  // Only an untouched invoice can be settled at its discounted amount.
+  if (it.kind !== 'invoice' || it.openCents !== it.amountCents) return null;
+  const terms = { invoiceDate: it.documentDate, discountPct: it.discountPct, discountDays: it.discountDays };
+  return discountedAmount(terms, it.amountCents, p.receivedDate) ?? (p.valueDate ? discountedAmount(terms, it.amountCents, p.valueDate) : null);
+}
+
+function subsetItems(items: readonly OpenItem[], p: PaymentToMatch): SubsetItem[] {
+  return items.map((it, key) => {
+    const d = discountOption(it, p);
+    const options = [{ cents: signed(it), discounted: false }];
+    if (d !== null && d !== it.openCents) options.push({ cents: d, discounted: true });
+    return { key, options };
+  });
+}
+
+function fullAllocations(items: readonly OpenItem[]): Allocation[] {
+  return items.map((it) => ({ kind: it.kind, id: it.id, cents: signed(it), discounted: false }));
+}
+
+/** Spreads cash over items credit notes first, then oldest due date first. */
+function spread(items: readonly OpenItem[], cents: bigint): { allocations: Allocation[]; left: bigint } {
+  const allocations: Allocation[] = [];
+  let left = cents;
+  for (const it of [...items].sort(byDue)) {
+    if (it.kind === 'credit_note') {
+      allocations.push({ kind: it.kind, id: it.id, cents: -it.openCents, discounted: false });
+      left += it.openCents;
+    }
+  }
+  for (const it of [...items].sort(byDue)) {
+    if (it.kind !== 'invoice' || left <= 0n) continue;
+    const take = left < it.openCents ? left : it.openCents;
+    allocations.push({ kind: it.kind, id: it.id, cents: take, discounted: false });
+    left -= take;
+  }
+  return { allocations, left };
+}
+
+function total(items: readonly OpenItem[]): bigint {
+  return items.reduce((s, it) => s + signed(it), 0n);
+}
+
+function fmt(c: bigint): string {
+  const neg = c < 0n;
+  const a = neg ? -c : c;
+  return `${neg ? '-' : ''}${a / 100n}.${(a % 100n).toString().padStart(2, '0')}`;
+}
+
+function picksToAllocations(items: readonly OpenItem[], picks: readonly { key: number; cents: bigint; discounted: boolean }[]): Allocation[] {
+  return picks
+    .map((pk) => {
+      const it = items[pk.key] as OpenItem;
+      return { kind: it.kind, id: it.id, cents: pk.cents, discounted: pk.discounted };
+    })
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Age rank of a subset: payers clear their oldest items first, so the older solution wins a tie. */
+function ageScore(items: readonly OpenItem[], picks: readonly { key: number }[]): string {
+  return picks
+    .map((pk) => items[pk.key]?.dueDate ?? '')
+    .sort()
+    .join('|');
+}
+
+interface Builder {
+  customerId: string | null;
+  rule: string;
+  base: number;
+  allocations: Allocation[];
+  onAccountCents?: bigint;
+  deduction?: Deduction | null;
+  evidence: string[];
+}
+
+function make(b: Builder, customerFactor: number): Proposal {
+  return {
+    customerId: b.customerId,
+    allocations: b.allocations,
+    onAccountCents: b.onAccountCents ?? 0n,
+    deduction: b.deduction ?? null,
+    rule: b.rule,
+    confidence: Math.round(Math.min(0.999, b.base * customerFactor) * 1000) / 1000,
+    evidence: b.evidence,
+  };
+}
+
+/** Proposals for one payment, best first. Never mutates the context. */
+export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[] {
+  const o = ctx.options;
+  const text = [p.remittanceText, p.reference].filter((t): t is string => !!t && t.trim() !== '').join(' ');
+  const evidence = ctx.customerEvidence(p);
+  const proposals: Proposal[] = [];
+  const R = p.amountCents;
+  if (R <= 0n) return [];
+
+  // ---- Rule family 1: documents referenced in the remittance text.
+  const hits = text ? ctx.searchReferences(text) : [];
+  const openHits = hits.filter((h) => h.item.openCents > 0n && h.item.currency === p.currency);
+  const byCust = new Map<string, { items: OpenItem[]; strength: number; tokens: string[] }>();
+  for (const h of openHits) {
+    const g = byCust.get(h.item.customerId) ?? { items: [], strength: 1, tokens: [] };
+    g.items.push(h.item);
+    g.strength = Math.min(g.strength, STRENGTH_FACTOR[h.strength]);
+    g.tokens.push(`${h.token}→${h.item.id} (${h.strength})`);
+    byCust.set(h.item.customerId, g);
+  }
+  if (text) {
+    // No exact or folded hit for a customer we are fairly sure of: try one-edit typos of its references.
+    for (const [cid, ev] of evidence) {
+      if (ev.score < 0.7 || byCust.has(cid)) continue;
+      const fuzzy = fuzzyReferenceHits(ctx.openItems(cid, p.currency), text);
+      if (fuzzy.length === 0) continue;
+      byCust.set(cid, { items: fuzzy.map((x) => x.item), strength: 0.9, tokens: fuzzy.map((x) => `${x.token}→${x.item.id} (one edit)`) });
+    }
+  }
+  // Core-only hits on many customers are noise unless the customer or the amount agrees.
+  const strongOther = (cid: string) => [...evidence.entries()].some(([c, e]) => c !== cid && e.score >= 0.9);
+  for (const [cid, g] of byCust) {
+    const cust = evidence.get(cid);
+    const anySignal = !!p.customerId || !!accountKey(p.bankAccount) || !!p.payerName;
+    const customerFactor = cust && cust.score >= 0.7 ? 1 : strongOther(cid) ? 0.75 : anySignal ? 0.92 : 0.97;
+    const why = [`referenced: ${g.tokens.join(', ')}`, ...(cust?.why ?? [])];
+    const items = [...g.items].sort(byDue);
+    const sum = total(items);
+    const tag = g.strength === 1 ? 'reference_exact' : 'reference_fuzzy';
+    const f = g.strength * customerFactor;
+    if (sum === R) {
+      proposals.push(make({ customerId: cid, rule: tag, base: 0.99, allocations: fullAllocations(items), evidence: [...why, `amount ${fmt(R)} = referenced open items`] }, f));
+      continue;
+    }
+    const sub = findSubsets(subsetItems(items, p), R, { maxPicks: o.maxSubsetItems, maxNodes: o.maxSubsetNodes });
+    const first = sub.solutions[0];
+    if (first) {
+      const unique = sub.solutions.length === 1 && sub.complete;
+      const disc = first.some((x) => x.discounted);
+      const all = first.length === items.length;
+      const rule = disc ? (all ? `${tag}_discount` : 'reference_subset_discount') : 'reference_subset';
+      proposals.push(
+        make(
+          {
+            customerId: cid,
+            rule,
+            base: unique ? (all ? 0.98 : 0.95) : 0.7,
+            allocations: picksToAllocations(items, first),
+            evidence: [...why, disc ? `amount ${fmt(R)} = referenced items net of early-payment discount` : `amount ${fmt(R)} = ${first.length} of ${items.length} referenced items`],
+          },
+          f,
+        ),
+      );
+      continue;
+    }
+    if (R > sum) {
+      const others = ctx.openItems(cid, p.currency).filter((it) => !items.includes(it)).slice(0, o.maxSubsetItems);
+      const rest = findSubsets(subsetItems(others, p), R - sum, { maxPicks: 6, maxNodes: o.maxSubsetNodes });
+      const r0 = rest.solutions[0];
+      if (r0 && rest.solutions.length === 1 && rest.complete) {
+        proposals.push(
+          make(
+            {
+              customerId: cid,
+              rule: 'reference_plus_amount',
+              base: 0.92,
+              allocations: [...fullAllocations(items), ...picksToAllocations(others, r0)],
+              evidence: [...why, `remaining ${fmt(R - sum)} = ${r0.length} further open item(s) of the customer`],
+            },
+            f,
+          ),
+        );
+      }
+      proposals.push(
+        make(
+          {
+            customerId: cid,
+            rule: 'reference_overpayment',
+            base: 0.9,
+            allocations: fullAllocations(items),
+            onAccountCents: R - sum,
+            evidence: [...why, `paid ${fmt(R)} for ${fmt(sum)} open: ${fmt(R - sum)} on account`],
+          },
+          f,
+        ),
+      );
+      continue;
+    }
+    // R < sum: a deduction when the gap is small, a partial payment when it is not.
+    const gap = sum - R;
+    const { allocations } = spread(items, R);
+    const lastInvoice = [...allocations].reverse().find((a) => a.kind === 'invoice');
+    const shortOn = items.find((it) => it.id === lastInvoice?.id && it.kind === 'invoice');
+    const within = Number(gap) <= o.shortPayTolerance * Number(sum);
+    if (within && shortOn) {
+      const lateDiscount = lateDiscountOf(shortOn);
+      const guess = guessDeductionCause({ text, shortfallCents: gap, invoiceCents: shortOn.amountCents, taxCents: shortOn.taxCents, lateDiscountCents: lateDiscount });
+      proposals.push(
+        make(
+          {
+            customerId: cid,
+            rule: 'reference_short_pay',
+            base: 0.93,
+            allocations,
+            deduction: { invoiceId: shortOn.id, cents: gap, cause: guess.cause, because: guess.because },
+            evidence: [...why, `short by ${fmt(gap)} (${((100 * Number(gap)) / Number(sum)).toFixed(1)}%): deduction on ${shortOn.id}, cause ${guess.cause} — ${guess.because}`],
+          },
+          f,
+        ),
+      );
+    } else {
+      proposals.push(
+        make(
+          { customerId: cid, rule: 'reference_partial', base: 0.9, allocations, evidence: [...why, `partial payment: ${fmt(R)} of ${fmt(sum)} referenced`] },
+          f,
+        ),
+      );
+    }
+  }
+
+  // ---- Rule family 2: the customer is known (id, account, name); the amount picks the items.
+  const ranked = [...evidence.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, 3);
+  const refCustomers = new Set(byCust.keys());
+  for (const [cid, ev] of ranked) {
+    if (ev.score < 0.5) continue;
+    const items = ctx.openItems(cid, p.currency);
+    const why = ev.why;
+    // When the payer referenced documents of this customer, amount-only guesses are weaker alternatives.
+    const dampen = refCustomers.has(cid) ? 0.9 : 1;
+    const cf = ev.score * dampen;
+    if (items.length === 0) {
+      proposals.push(make({ customerId: cid, rule: 'on_account_no_open_items', base: 0.6, allocations: [], onAccountCents: R, evidence: [...why, 'customer has no open items'] }, cf));
+      continue;
+    }
+    const exact = items.filter((it) => it.kind === 'invoice' && it.openCents === R);
+    if (exact.length >= 1) {
+      const it = exact[0] as OpenItem;
+      proposals.push(
+        make(
+          {
+            customerId: cid,
+            rule: exact.length === 1 ? 'amount_exact' : 'amount_exact_oldest',
+            base: exact.length === 1 ? 0.97 : 0.72,
+            allocations: fullAllocations([it]),
+            evidence: [...why, exact.length === 1 ? `only open item of ${fmt(R)}` : `${exact.length} open items of ${fmt(R)}; oldest chosen`],
+          },
+          cf,
+        ),
+      );
+      if (exact.length === 1) continue;
+    }
+    const disc = items.filter((it) => discountOption(it, p) === R);
+    if (disc.length >= 1 && exact.length === 0) {
+      proposals.push(
+        make(
+          {
+            customerId: cid,
+            rule: 'amount_discount',
+            base: disc.length === 1 ? 0.95 : 0.7,
+            allocations: [{ kind: 'invoice', id: (disc[0] as OpenItem).id, cents: R, discounted: true }],
+            evidence: [...why, `${fmt(R)} = ${(disc[0] as OpenItem).id} net of ${(disc[0] as OpenItem).discountPct}% early-payment discount`],
+          },
+          cf,
+        ),
+      );
+      if (disc.length === 1) continue;
+    }
+    const sum = total(items);
+    if (sum === R && items.length > 1) {
+      proposals.push(make({ customerId: cid, rule: 'amount_all_open', base: 0.96, allocations: fullAllocations(items), evidence: [...why, `amount = all ${items.length} open items`] }, cf));
+      continue;
+    }
+    const pool = items.slice(0, o.maxSubsetItems);
+    const sub = findSubsets(subsetItems(pool, p), R, { maxPicks: 8, maxNodes: o.maxSubsetNodes, maxSolutions: 4 });
+    if (sub.solutions.length > 0) {
+      const unique = sub.solutions.length === 1 && sub.complete;
+      const best = [...sub.solutions].sort((a, b) => (ageScore(pool, a) < ageScore(pool, b) ? -1 : 1))[0] ?? [];
+      const hasDisc = best.some((x) => x.discounted);
+      proposals.push(
+        make(
+          {
+            customerId: cid,
+            rule: unique ? (hasDisc ? 'amount_subset_discount' : 'amount_subset') : 'amount_subset_ambiguous',
+            base: unique ? (best.length <= 3 ? 0.93 : 0.9) : 0.6,
+            allocations: picksToAllocations(pool, best),
+            evidence: [...why, unique ? `amount = ${best.length} open items (unique combination)` : `amount = several combinations of open items; oldest shown`],
+          },
+          cf,
+        ),
+      );
+      continue;
+    }
+    if (R > sum && sum > 0n) {
+      proposals.push(
+        make(
+          { customerId: cid, rule: 'amount_overpayment', base: 0.75, allocations: fullAllocations(items), onAccountCents: R - sum, evidence: [...why, `pays more than all open items: ${fmt(R - sum)} on account`] },
+          cf,
+        ),
+      );
+      continue;
+    }
+    const near = items
+      .filter((it) => it.kind === 'invoice' && it.openCents > R && Number(it.openCents - R) <= o.shortPayTolerance * Number(it.openCents))
+      .sort((a, b) => (a.openCents - R < b.openCents - R ? -1 : 1))[0];
+    if (near) {
+      const gap = near.openCents - R;
+      const guess = guessDeductionCause({ text, shortfallCents: gap, invoiceCents: near.amountCents, taxCents: near.taxCents, lateDiscountCents: lateDiscountOf(near) });
+      proposals.push(
+        make(
+          {
+            customerId: cid,
+            rule: 'amount_short_pay',
+            base: 0.65,
+            allocations: [{ kind: 'invoice', id: near.id, cents: R, discounted: false }],
+            deduction: { invoiceId: near.id, cents: gap, cause: guess.cause, because: guess.because },
+            evidence: [...why, `closest open item ${near.id} short by ${fmt(gap)}`],
+          },
+          cf,
+        ),
+      );
+    }
+    proposals.push(make({ customerId: cid, rule: 'on_account_unmatched', base: 0.5, allocations: [], onAccountCents: R, evidence: [...why, 'no combination of open items matches'] }, cf));
+  }
+
+  return rank(ctx, p, proposals);
+}
+
+function lateDiscountOf(it: OpenItem): bigint | null {
+  if (it.kind !== 'invoice' || it.discountPct === null || it.discountPct <= 0) return null;
+  return it.amountCents - discountedCents(it.amountCents, it.discountPct);
+}
+
+/** One-edit typos of a reference ("12354" for "12345"), checked only against one customer's open items. */
+export function fuzzyReferenceHits(items: readonly OpenItem[], text: string): { item: OpenItem; token: string }[] {
+  const tokens = referenceTokens(text).flatMap((t) => coreKeys(t).filter((k) => k.length >= 5).map((k) => ({ t, k })));
+  if (tokens.length === 0) return [];
+  const out: { item: OpenItem; token: string }[] = [];
+  for (const it of items) {
+    const keys = coreKeys(it.id).filter((c) => c.length >= 5);
+    const hit = tokens.find(({ k }) => keys.some((c) => withinOneEdit(c, k)));
+    if (hit) out.push({ item: it, token: hit.t });
+  }
+  return out;
+}
+
+function rank(ctx: MatchContext, p: PaymentToMatch, proposals: Proposal[]): Proposal[] {
+  const seen = new Map<string, Proposal>();
+  for (const pr of proposals) {
+    if (ctx.isRejected(p.paymentId, pr)) continue;
+    const key = `${proposalKey(pr)}|${fmt(pr.onAccountCents)}`;
+    const prev = seen.get(key);
+    if (!prev || pr.confidence > prev.confidence) seen.set(key, pr);
+  }
+  const list = [...seen.values()].sort((a, b) => b.confidence - a.confidence || a.rule.localeCompare(b.rule));
+  const [top, second] = list;
+  // Two different answers nearly as likely: neither may apply on its own.
+  if (top && second && top.confidence < 0.97 && second.confidence >= top.confidence - 0.05 && second.allocations.length > 0 && proposalKey(second) !== proposalKey(top)) {
+    list[0] = { ...top, confidence: Math.round(top.confidence * 0.9 * 1000) / 1000, evidence: [...top.evidence, `close alternative: ${second.rule} (${second.confidence})`] };
+  }
+  return list.slice(0, ctx.options.maxCandidates);
+}
+
+export function decide(ctx: MatchContext, p: PaymentToMatch): MatchOutcome {
+  const candidates = proposeMatches(ctx, p);
+  const top = candidates[0];
+  const auto = !!top && top.confidence >= ctx.options.autoThreshold && top.allocations.length + (top.onAccountCents > 0n ? 1 : 0) > 0;
+  return { decision: auto ? 'auto' : 'exception', candidates };
+}
