@@ -1,0 +1,392 @@
+/**
+ * Loads one canonical CSV file into its warehouse table, set-wise in DuckDB:
+ *   read_csv (all text) → temp table → per-cell and cross-field checks in SQL → rejected_rows
+ *   → typed rows → upsert by natural key; all inside the caller's load transaction.
+ *
+ * For other connectors:
+ *   - `loadCanonicalFile(wh, csvPath, { kind, fileName, sha256, profile })` loads a canonical CSV as its
+ *     own load run (one transaction, duplicate/failed bookkeeping included) and returns an IngestResult.
+ *     ERP profiles that convert another export write canonical CSV (optionally with a `source_line`
+ *     column carrying the original line number) and call this with the ORIGINAL file's name and sha256.
+ *   - `mergeCanonicalCsv(conn, run, csvPath, { kind })` does the same inside a load run the caller already
+ *     opened with runLoad (e.g. a bank connector writing payments and reporting a balance mismatch).
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { basename } from 'node:path';
+import { ArIntelError, FileError } from '../../core/errors.ts';
+import type { Warehouse } from '../../core/warehouse.ts';
+import { recordFailedLoad, recordRejectedRows, runLoad, type IngestResult, type LoadCounts, type RejectedRow } from '../load-run.ts';
+import { cell, columnReason, ident, lit, rowChecks, typedValue } from './checks.ts';
+import { resolveLayout, type ResolvedLayout } from './detect.ts';
+import { applyDerivedRecords, type DerivedCounts } from './derived.ts';
+import { linesAtOffsets, parseHeader, recordStarts, scanFile, type FileScan } from './file-scan.ts';
+import { SOURCE_LINE_COLUMN, kindSpec, type ColumnSpec } from './kinds.ts';
+import { importedApplicationIdSql, mergeInto } from './merge.ts';
+
+export interface PreparedFile {
+  path: string;
+  scan: FileScan;
+  layout: ResolvedLayout;
+}
+
+/** Reads the file's bytes once (sha256, line count) and checks its header; FileError if structurally broken. */
+export async function prepareCanonicalFile(path: string, kind?: string): Promise<PreparedFile> {
+  const scan = await scanFile(path);
+  const header = parseHeader(scan.head);
+  return { path, scan, layout: resolveLayout(header.names, path, kind) };
+}
+
+export interface LoadCanonicalOptions {
+  /** Kind of the file; detected from the header when omitted. */
+  kind?: string;
+  /** Name recorded in load_runs.file_name / source_file (default: base name of csvPath). */
+  fileName?: string;
+  /** sha256 to record and to detect duplicates with (default: of csvPath's bytes). */
+  sha256?: string;
+  profile?: string | null;
+  /** Called with 0..1 as the load advances. */
+  onProgress?: (fraction: number) => void;
+}
+
+/** Loads one canonical CSV file as its own load run. Never throws for problems in the file. */
+export async function loadCanonicalFile(wh: Warehouse, csvPath: string, opts: LoadCanonicalOptions = {}): Promise<IngestResult> {
+  const fileName = opts.fileName ?? basename(csvPath);
+  const profile = opts.profile ?? null;
+  let prepared: PreparedFile;
+  try {
+    prepared = await prepareCanonicalFile(csvPath, opts.kind);
+  } catch (err) {
+    if (!(err instanceof ArIntelError)) throw err;
+    const kind = opts.kind ?? guessKind(csvPath);
+    return recordFailedLoad(wh, { fileName, sha256: opts.sha256 ?? '', kind, profile }, err);
+  }
+  opts.onProgress?.(0.2);
+  return runLoad(
+    wh,
+    { path: csvPath, fileName, kind: prepared.layout.spec.kind, profile, sha256: opts.sha256 ?? prepared.scan.sha256 },
+    (conn, run) =>
+      mergePrepared(conn, { loadRunId: run.loadRunId, fileName, profile }, prepared, (f) => opts.onProgress?.(0.2 + 0.8 * f)),
+  );
+}
+
+function guessKind(path: string): string {
+  const stem = basename(path).replace(/\.[^.]*$/, '').toLowerCase();
+  return kindSpec(stem) ? stem : 'unknown';
+}
+
+export interface RunContext {
+  loadRunId: string;
+  fileName: string;
+  profile?: string | null;
+}
+
+/** Loads a canonical CSV inside an already opened load run (see runLoad); throws FileError if broken. */
+export async function mergeCanonicalCsv(
+  conn: DuckDBConnection,
+  run: RunContext,
+  csvPath: string,
+  opts: { kind?: string } = {},
+): Promise<LoadCounts> {
+  return mergePrepared(conn, run, await prepareCanonicalFile(csvPath, opts.kind));
+}
+
+interface StructuralReject {
+  offset: number;
+  expected: number;
+  found: number;
+  csvLine: string;
+}
+
+const ROW_LEVEL_ERRORS = new Set(['MISSING COLUMNS', 'TOO MANY COLUMNS']);
+
+function fatalReason(errorType: string, message: string): string {
+  switch (errorType) {
+    case 'INVALID ENCODING':
+      return 'the file is not UTF-8 encoded (invalid byte sequence on this line); re-export it as UTF-8';
+    case 'UNQUOTED VALUE':
+      return 'a quoted value is never closed (unterminated quote) or text follows a closing quote';
+    case 'LINE SIZE OVER MAXIMUM':
+      return 'the line is longer than the 2 MB limit; this usually means an unterminated quote';
+    default:
+      return message;
+  }
+}
+
+/** Reads the CSV with DuckDB into a text-only temp table; row-level structural errors come back as rejects. */
+async function readRaw(
+  conn: DuckDBConnection,
+  p: PreparedFile,
+  raw: string,
+  rej: string,
+  scanTable: string,
+): Promise<StructuralReject[]> {
+  const columns = `{${p.layout.columns.map((c) => `${lit(c)}: 'VARCHAR'`).join(', ')}}`;
+  try {
+    await conn.run(
+      `create temp table ${raw} as select * from read_csv($1, auto_detect = false, header = true, delim = ',',
+         quote = '"', escape = '"', strict_mode = true, null_padding = false, store_rejects = true,
+         rejects_table = '${rej}', rejects_scan = '${scanTable}', columns = ${columns})`,
+      [p.path],
+    );
+  } catch (err) {
+    const text = (err as Error).message;
+    const line = /CSV Error on Line: (\d+)/.exec(text)?.[1];
+    const first = text.split('\n').find((l) => l.trim() !== '' && !l.startsWith('CSV Error') && !l.startsWith('Original Line'));
+    throw new FileError(`the file cannot be read as CSV: ${first ?? text}`, line ? { line: Number(line) } : {});
+  }
+  const rows = (
+    await conn.runAndReadAll(
+      `select line_byte_position::bigint as off, error_type, error_message, csv_line
+       from ${rej} order by line_byte_position`,
+    )
+  ).getRowObjectsJson() as { off: string; error_type: string; error_message: string; csv_line: string | null }[];
+  const fatal = rows.find((r) => !ROW_LEVEL_ERRORS.has(r.error_type));
+  if (fatal) {
+    const lines = await linesAtOffsets(p.path, [Number(fatal.off)]);
+    throw new FileError(fatalReason(fatal.error_type, fatal.error_message), { line: lines.get(Number(fatal.off)) });
+  }
+  const byOffset = new Map<number, StructuralReject>();
+  for (const r of rows) {
+    const off = Number(r.off);
+    if (byOffset.has(off)) continue;
+    const m = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(r.error_message);
+    byOffset.set(off, {
+      offset: off,
+      expected: Number(m?.[1] ?? p.layout.columns.length),
+      found: Number(m?.[2] ?? 0),
+      csvLine: (r.csv_line ?? '').replace(/^[\r\n]+/, ''),
+    });
+  }
+  return [...byOffset.values()];
+}
+
+/**
+ * SQL for each output row's physical line. DuckDB keeps file order but drops blank lines and rejected
+ * records, and a quoted value may span lines; the cheap arithmetic is used whenever records and lines
+ * line up one to one (the normal case), a byte scan of the file otherwise.
+ */
+async function lineMapping(
+  conn: DuckDBConnection,
+  p: PreparedFile,
+  raw: string,
+  rejectLines: readonly number[],
+  rejectOffsets: readonly number[],
+  rowsOut: number,
+  tmp: string,
+): Promise<{ expr: string; join: string }> {
+  if (p.scan.lines === 1 + rowsOut + rejectLines.length) {
+    if (rejectLines.length === 0) return { expr: 'r.__i + 2', join: '' };
+    // Output row i sits after every rejected line whose threshold (its position among output rows) is ≤ i.
+    await conn.run(`create temp table ${tmp} (t bigint, j integer)`);
+    const sorted = [...rejectLines].sort((a, b) => a - b);
+    const values = sorted.map((line, k) => [line - 2 - k, k + 1] as const);
+    const app = await conn.createAppender(tmp);
+    for (const [t, j] of values) {
+      app.appendBigInt(BigInt(t));
+      app.appendInteger(j);
+      app.endRow();
+    }
+    app.flushSync();
+    app.closeSync();
+    await conn.run(`create or replace temp table ${tmp} as select t, max(j) as j from ${tmp} group by t`);
+    return { expr: 'r.__i + 2 + coalesce(th.j, 0)', join: `asof left join ${tmp} th on r.__i >= th.t` };
+  }
+  const starts = await recordStarts(p.path);
+  const rejected = new Set(rejectOffsets);
+  const lines: number[] = [];
+  starts.offsets.forEach((off, k) => {
+    if (!rejected.has(off)) lines.push(starts.lines[k] ?? 0);
+  });
+  if (lines.length !== rowsOut) {
+    // Should not happen; fall back to record numbers rather than inventing lines.
+    return { expr: 'r.__i + 2', join: '' };
+  }
+  await conn.run(`create temp table ${tmp} (i bigint, line integer)`);
+  const app = await conn.createAppender(tmp);
+  lines.forEach((line, i) => {
+    app.appendBigInt(BigInt(i));
+    app.appendInteger(line);
+    app.endRow();
+  });
+  app.flushSync();
+  app.closeSync();
+  return { expr: 'th.line', join: `join ${tmp} th on th.i = r.__i` };
+}
+
+function targetOf(c: ColumnSpec): string {
+  return c.target ?? c.name;
+}
+
+async function count(conn: DuckDBConnection, sql: string): Promise<number> {
+  const row = (await conn.runAndReadAll(sql)).getRowObjectsJson()[0] as { n: string | number } | undefined;
+  return Number(row?.n ?? 0);
+}
+
+export async function mergePrepared(
+  conn: DuckDBConnection,
+  run: RunContext,
+  p: PreparedFile,
+  progress: (fraction: number) => void = () => undefined,
+): Promise<LoadCounts> {
+  const { spec } = p.layout;
+  const id = run.loadRunId.replace(/\D/g, '');
+  const t = { raw: `raw_${id}`, rej: `rej_${id}`, scan: `rejscan_${id}`, lines: `lines_${id}`, chk: `chk_${id}`, dup: `dup_${id}`, stg: `stg_${id}` };
+  const present = new Set(p.layout.columns);
+  const cols = spec.columns.filter((c) => present.has(c.name));
+
+  const structural = await readRaw(conn, p, t.raw, t.rej, t.scan);
+  progress(0.5);
+  const rowsOut = await count(conn, `select count(*) as n from ${t.raw}`);
+  const offsetLines = await linesAtOffsets(
+    p.path,
+    structural.map((s) => s.offset),
+  );
+  const rejectLines = structural.map((s) => offsetLines.get(s.offset) ?? 0);
+  const map = await lineMapping(
+    conn,
+    p,
+    t.raw,
+    rejectLines,
+    structural.map((s) => s.offset),
+    rowsOut,
+    t.lines,
+  );
+  const lineExpr = present.has(SOURCE_LINE_COLUMN)
+    ? `coalesce(try_cast(${cell(SOURCE_LINE_COLUMN)} as integer), ${map.expr})`
+    : map.expr;
+
+  // Per-cell reasons, then cross-field reasons that only fire when their own cells are fine.
+  const checks = rowChecks(spec, present).filter((rc) => rc.needs.every((n) => present.has(n)));
+  const reasonCols = cols.map((c) => `${columnReason(spec, c)} as ${ident(`__r_${c.name}`)}`);
+  const rowReasonCols = checks.map(
+    (rc, k) =>
+      `case when ${rc.needs.map((n) => `${ident(`__r_${n}`)} is null`).join(' and ')} and (${rc.failsWhen})
+         then ${rc.reason} end as ${ident(`__x_${k}`)}`,
+  );
+  const allReasons = [...cols.map((c) => `__r_${c.name}`), ...checks.map((_, k) => `__x_${k}`)];
+  await conn.run(
+    `create temp table ${t.chk} as
+     select r.*, ${allReasons.length > 0 ? allReasons.map((n) => `${ident(n)} is not null`).join(' or ') : 'false'} as __bad
+     from (
+       select r.*${rowReasonCols.length > 0 ? `, ${rowReasonCols.join(', ')}` : ''}
+       from (
+         select ${lineExpr} as __line, r.*, ${reasonCols.join(', ')}
+         from (select *, rowid - (select min(rowid) from ${t.raw}) as __i from ${t.raw}) r ${map.join}
+       ) r
+     ) r`,
+  );
+  await conn.run(`drop table ${t.raw}`);
+
+  // Within one file a natural key may appear once; later copies are rejected naming the first line.
+  const keyCells = spec.key.filter((k) => present.has(k));
+  const keyText = keyCells.map((k) => `coalesce(${cell(k, 'c')}, '')`);
+  await conn.run(
+    `create temp table ${t.dup} as
+     with firsts as (
+       select ${keyText.map((k, i) => `${k} as k${i}`).join(', ')}, min(c.__line) as first_line
+       from ${t.chk} c where not c.__bad group by all having count(*) > 1
+     )
+     select c.__line, f.first_line, ${keyText.join(` || ', ' || `)} as key_text
+     from ${t.chk} c join firsts f on ${keyText.map((k, i) => `${k} = f.k${i}`).join(' and ')}
+     where not c.__bad and c.__line > f.first_line`,
+  );
+
+  const keyLabel = keyCells.join('/');
+  const rejectSelects = [
+    ...cols.map(
+      (c) =>
+        `select __line, ${lit(c.name)}, ${ident(c.name)}, ${ident(`__r_${c.name}`)} from ${t.chk} where ${ident(`__r_${c.name}`)} is not null`,
+    ),
+    ...checks.map(
+      (rc, k) =>
+        `select __line, ${lit(rc.field)}, ${present.has(rc.field) ? ident(rc.field) : 'null'}, ${ident(`__x_${k}`)}
+         from ${t.chk} where ${ident(`__x_${k}`)} is not null`,
+    ),
+    `select __line, ${lit(keyCells[0] ?? '')}, key_text,
+       ${lit(`${keyLabel} '`)} || key_text || ${lit("' already appears on line ")} || first_line::varchar || ${lit(' of this file; only the first is loaded')}
+     from ${t.dup}`,
+  ];
+  await conn.run(
+    `insert into rejected_rows (load_run_id, line, field, value, reason)
+     select $1::bigint, * from (${rejectSelects.join('\nunion all\n')}) order by 2`,
+    [run.loadRunId],
+  );
+  const structuralRows: RejectedRow[] = structural.map((s, k) => ({
+    line: rejectLines[k] ?? null,
+    field: null,
+    value: s.csvLine.length > 200 ? `${s.csvLine.slice(0, 200)}…` : s.csvLine,
+    reason:
+      `the line has ${s.found} field${s.found === 1 ? '' : 's'} but the header has ${s.expected}` +
+      (s.found === 1 && s.csvLine.includes(';') ? " — is it separated by ';' instead of ','?" : '') +
+      (s.found > s.expected ? ' — a value containing a comma must be in double quotes' : ''),
+  }));
+  await recordRejectedRows(conn, run.loadRunId, structuralRows);
+  const badRows = await count(conn, `select count(*) as n from ${t.chk} where __bad`);
+  const dupRows = await count(conn, `select count(*) as n from ${t.dup}`);
+  progress(0.75);
+
+  // Typed rows ready to merge (checks guarantee every cast succeeds).
+  const stored = cols.filter((c) => !c.derived);
+  const derived = cols.filter((c) => c.derived);
+  const extra: { name: string; sql: string }[] = [];
+  const params: string[] = [];
+  if (spec.kind === 'applications') {
+    extra.push({
+      name: 'application_id',
+      sql: importedApplicationIdSql(cell('payment_id', 'c'), cell('invoice_id', 'c'), present.has('credit_note_id') ? cell('credit_note_id', 'c') : 'null'),
+    });
+    extra.push({ name: 'method', sql: `'imported'` });
+  }
+  if (spec.kind === 'payments') {
+    params.push(run.profile ?? 'canonical');
+    extra.push({ name: 'source', sql: '$1' });
+  }
+  await conn.run(
+    `create temp table ${t.stg} as
+     select c.__line, ${[
+       ...stored.map((c) => `${typedValue(c, 'c')} as ${ident(targetOf(c))}`),
+       ...derived.map((c) => `${typedValue(c, 'c')} as ${ident(c.name)}`),
+       ...extra.map((e) => `${e.sql} as ${ident(e.name)}`),
+     ].join(', ')}
+     from ${t.chk} c
+     where not c.__bad and not exists (select 1 from ${t.dup} d where d.__line = c.__line)`,
+    params,
+  );
+  await conn.run(`drop table ${t.chk}`);
+  await conn.run(`drop table ${t.dup}`);
+
+  const key = spec.kind === 'applications' ? ['application_id'] : spec.key.map((k) => targetOf(spec.columns.find((c) => c.name === k) ?? { name: k, type: 'id', required: true }));
+  const nonKey = [
+    ...stored.map(targetOf).filter((c) => !key.includes(c)),
+    ...extra.map((e) => e.name).filter((n) => !key.includes(n)),
+  ];
+  const merged = await mergeInto(conn, {
+    table: spec.table,
+    key,
+    columns: nonKey,
+    source: t.stg,
+    fileName: run.fileName,
+    loadRunId: run.loadRunId,
+  });
+  const derivedCounts: DerivedCounts = await applyDerivedRecords(conn, spec.kind, t.stg, present, run);
+  await conn.run(`drop table ${t.stg}`);
+  await conn.run(`drop table if exists ${t.lines}`);
+  await conn.run(`drop table if exists ${t.rej}`);
+  await conn.run(`drop table if exists ${t.scan}`);
+  progress(1);
+
+  const rowsRead = rowsOut + structural.length;
+  const rowsRejected = structural.length + badRows + dupRows;
+  const notes: string[] = [];
+  if (rowsRead === 0) notes.push('the file has a header but no data rows');
+  if (rowsRejected > 0) notes.push(`${rowsRejected} of ${rowsRead} rows rejected (see rejected rows); the other rows loaded`);
+  notes.push(...derivedCounts.notes);
+  return {
+    rowsRead,
+    rowsLoaded: merged.inserted,
+    rowsUpdated: merged.updated,
+    rowsRejected,
+    rowsDuplicate: merged.same,
+    message: notes.length > 0 ? notes.join('; ') : null,
+  };
+}

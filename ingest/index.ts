@@ -1,0 +1,78 @@
+/**
+ * File ingest entry point: loads canonical CSV exports (one kind per file) into the warehouse, each file
+ * in one transaction with its load_runs row. Files given together are loaded in dependency order
+ * (collectors, fx_rates, customers, … write_offs) whatever order they were named in.
+ * Layout and rules: docs/data-format.md.
+ */
+import { ArIntelError } from '../core/errors.ts';
+import type { Warehouse } from '../core/warehouse.ts';
+import { basename } from 'node:path';
+import { statSync } from 'node:fs';
+import { loadCanonicalFile, prepareCanonicalFile } from './canonical/load.ts';
+import { loadOrderIndex } from './canonical/kinds.ts';
+import type { IngestResult } from './load-run.ts';
+
+export type { IngestResult, LoadStatus, RejectedRow } from './load-run.ts';
+export { loadCanonicalFile, mergeCanonicalCsv, type LoadCanonicalOptions } from './canonical/load.ts';
+export { KINDS, LOAD_ORDER, kindNames } from './canonical/kinds.ts';
+
+export interface IngestOptions {
+  /** Kind of every file given (normally used with a single file); detected from each header otherwise. */
+  kind?: string;
+  /** Recorded in load_runs.profile (canonical files carry none). */
+  profile?: string;
+  /** Progress in bytes of input: done, total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface Planned {
+  path: string;
+  kindOrder: number;
+  argIndex: number;
+  size: number;
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Kind from the header, only to order the files; a file whose header is broken sorts last and fails on load. */
+async function orderKey(path: string, kind: string | undefined): Promise<number> {
+  if (kind !== undefined) return loadOrderIndex(kind);
+  try {
+    return loadOrderIndex((await prepareCanonicalFile(path)).layout.spec.kind);
+  } catch (err) {
+    if (err instanceof ArIntelError) return Number.MAX_SAFE_INTEGER;
+    throw err;
+  }
+}
+
+export async function ingestFiles(wh: Warehouse, paths: string[], opts: IngestOptions = {}): Promise<IngestResult[]> {
+  const planned: Planned[] = [];
+  for (const [argIndex, path] of paths.entries()) {
+    const kindOrder = paths.length > 1 ? await orderKey(path, opts.kind) : 0;
+    planned.push({ path, kindOrder, argIndex, size: sizeOf(path) });
+  }
+  planned.sort((a, b) => a.kindOrder - b.kindOrder || a.argIndex - b.argIndex);
+  const total = planned.reduce((s, p) => s + Math.max(1, p.size), 0);
+  let done = 0;
+  opts.onProgress?.(0, total);
+  const results: IngestResult[] = [];
+  for (const p of planned) {
+    const weight = Math.max(1, p.size);
+    const result = await loadCanonicalFile(wh, p.path, {
+      kind: opts.kind,
+      profile: opts.profile ?? null,
+      fileName: basename(p.path),
+      onProgress: (f) => opts.onProgress?.(done + Math.round(weight * f), total),
+    });
+    done += weight;
+    opts.onProgress?.(done, total);
+    results.push(result);
+  }
+  return results;
+}
