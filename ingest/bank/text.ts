@@ -1,0 +1,82 @@
+/**
+ * Bytes → text. Bank files are nominally ASCII/UTF-8 but real ones arrive in Latin-1/cp1252, so text
+ * formats fall back to cp1252 (every byte maps to a character, nothing is lost silently — the result is
+ * flagged). XML formats follow their declared encoding and never guess.
+ */
+import { BankParseError } from './errors.ts';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const cp1252 = new TextDecoder('windows-1252');
+const latin1 = new TextDecoder('latin1');
+
+export interface DecodedText {
+  readonly text: string;
+  readonly encoding: 'utf-8' | 'windows-1252' | 'iso-8859-1';
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Offset of the first byte that makes the buffer invalid UTF-8 (for the error message). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] ?? 0;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  return -1;
+}
+
+function lineAt(bytes: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < bytes.length; i++) if (bytes[i] === 0x0a) line++;
+  return line;
+}
+
+/** Text formats (MT940, BAI2, OFX 1.x, NACHA): UTF-8 if valid, else Windows-1252. */
+export function decodeLenient(bytes: Uint8Array): DecodedText {
+  try {
+    return { text: stripBom(utf8.decode(bytes)), encoding: 'utf-8' };
+  } catch {
+    return { text: cp1252.decode(bytes), encoding: 'windows-1252' };
+  }
+}
+
+/**
+ * XML: honour the encoding in the declaration (UTF-8 when absent, per the XML spec). Invalid UTF-8 in a
+ * file that says it is UTF-8 is refused with the byte offset and line, since guessing would corrupt names.
+ */
+export function decodeXml(bytes: Uint8Array, format: string, file: string): DecodedText {
+  const head = latin1.decode(bytes.subarray(0, 200));
+  const declared = /^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1]?.toLowerCase();
+  if (declared === 'iso-8859-1' || declared === 'latin1' || declared === 'latin-1') {
+    return { text: latin1.decode(bytes), encoding: 'iso-8859-1' };
+  }
+  if (declared === 'windows-1252' || declared === 'cp1252') return { text: cp1252.decode(bytes), encoding: 'windows-1252' };
+  if (declared !== undefined && !['utf-8', 'utf8', 'us-ascii', 'ascii'].includes(declared)) {
+    throw new BankParseError(format, `unsupported XML encoding '${declared}'`, { file, line: 1, field: 'encoding' });
+  }
+  try {
+    return { text: stripBom(utf8.decode(bytes)), encoding: 'utf-8' };
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    throw new BankParseError(
+      format,
+      `the file is not valid UTF-8 (byte 0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')} at offset ${at}); ` +
+        're-export it as UTF-8 or declare its real encoding in the XML declaration',
+      { file, line: lineAt(bytes, at), field: 'encoding' },
+    );
+  }
+}
+
+/** Splits on CRLF, LF or lone CR. */
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\n|\r/);
+}
