@@ -1,0 +1,37 @@
+-- grain: one row per date in $dates (comma-separated): the total receivables base in base currency,
+-- each currency's balance converted at that date's rate. Cheaper than open items when only totals
+-- are needed (begin AR for CEI, month-end ARs for average-AR DSO).
+with dates as (
+  select distinct trim(d)::date as as_of from unnest(string_split($dates, ',')) as t(d)
+),
+daily as (
+  select currency, event_date, sum(amount) as amount
+  from int_ar_events
+  group by currency, event_date
+),
+per_currency as (
+  select d.as_of, daily.currency, sum(daily.amount) as amount
+  from dates d
+  join daily on daily.event_date <= d.as_of
+  group by d.as_of, daily.currency
+),
+earliest as (
+  select currency, arg_min(rate, rate_date) as rate from stg_fx_rates group by currency
+),
+rated as (
+  select
+    p.as_of,
+    p.amount,
+    p.currency,
+    case when p.currency = $base_currency then 1::decimal(18, 8) else coalesce(r.rate, e.rate) end as rate
+  from per_currency p
+  asof left join stg_fx_rates r on r.currency = p.currency and p.as_of >= r.rate_date
+  left join earliest e on e.currency = p.currency
+)
+select
+  d.as_of,
+  coalesce(sum(round(r.amount * r.rate, 2)), 0)::decimal(18, 2) as total_ar,
+  string_agg(distinct r.currency, ',') filter (where r.amount <> 0 and r.rate is null) as unrated_currencies
+from dates d
+left join rated r on r.as_of = d.as_of
+group by d.as_of
