@@ -1,11 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { healthRoutes } from './health.ts';
 import { loadRunRoutes } from './load-runs.ts';
+import { dataQualityRoutes } from './data-quality.ts';
 import { runRoutes } from './runs.ts';
 
 /** Every resource of the API, registered in one place so the route table is easy to audit. */
 export const routes: FastifyPluginAsync = async (app) => {
   await app.register(healthRoutes);
   await app.register(loadRunRoutes, { prefix: '/api/v1' });
+  await app.register(dataQualityRoutes, { prefix: '/api/v1' });
   await app.register(runRoutes, { prefix: '/api/v1' });
 };

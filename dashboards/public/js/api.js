@@ -1,0 +1,42 @@
+/** The only way pages reach data: the ar-intel HTTP API, same origin. Errors carry the API's own message. */
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body && typeof body.message === 'string' ? body.message : `request failed with HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+function withQuery(path, params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params ?? {})) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+async function parse(res) {
+  const text = await res.text();
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = { message: text };
+  }
+  if (!res.ok) throw new ApiError(res.status, body);
+  return body;
+}
+
+export async function apiGet(path, params) {
+  return parse(await fetch(withQuery(path, params), { headers: { accept: 'application/json' } }));
+}
+
+export async function apiPost(path, body) {
+  return parse(
+    await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) }),
+  );
+}
+
+/** True when the API has the route at all (404 with our NOT_FOUND code means the feature is not installed). */
+export function isMissingRoute(err) {
+  return err instanceof ApiError && err.status === 404 && err.body?.code === 'NOT_FOUND' && /^no route/.test(err.body?.message ?? '');
+}

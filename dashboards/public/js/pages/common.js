@@ -1,0 +1,29 @@
+/** Page helpers shared by all dashboards: loading states and API errors shown where the data would be. */
+import { el, clear } from '../dom.js';
+import { isMissingRoute } from '../api.js';
+
+export function errorNotice(err, what) {
+  const msg = isMissingRoute(err)
+    ? `${what}: this server does not provide that API yet.`
+    : `${what}: ${err instanceof Error ? err.message : String(err)}`;
+  return el('div', { class: 'notice error', role: 'alert' }, msg);
+}
+
+/** Runs `load` and puts its element (or the error) into `slot`, keeping the page usable if one part fails. */
+export async function fill(slot, what, load) {
+  clear(slot, el('p', { class: 'empty', 'aria-live': 'polite' }, `Loading ${what.toLowerCase()}…`));
+  try {
+    clear(slot, await load());
+  } catch (err) {
+    console.warn(what, err);
+    clear(slot, errorNotice(err, what));
+  }
+}
+
+export function card(title, subtitle, body, span = 'span-12', attrs = {}) {
+  return el('section', { class: `card ${span}`, ...attrs }, el('h2', {}, title), subtitle ? el('p', { class: 'subtitle' }, subtitle) : null, body);
+}
+
+export function badge(text, tone = 'muted') {
+  return el('span', { class: `badge ${tone}` }, text);
+}
