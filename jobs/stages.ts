@@ -4,6 +4,7 @@
  */
 import type { Config } from '../core/config.ts';
 import type { Warehouse } from '../core/warehouse.ts';
+import { cashApplicationStage } from '../scoring/cash-application/stage.ts';
 
 export interface StageContext {
   readonly wh: Warehouse;
@@ -18,4 +19,4 @@ export interface Stage {
   run(ctx: StageContext): Promise<{ rows: number }>;
 }
 
-export const stages: readonly Stage[] = [];
+export const stages: readonly Stage[] = [cashApplicationStage];

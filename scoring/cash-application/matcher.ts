@@ -29,6 +29,8 @@ export interface OpenItem {
 export interface CustomerInfo {
   readonly customerId: string;
   readonly name: string;
+  /** Groups often pay their subsidiaries' invoices centrally. */
+  readonly parentId?: string | null;
 }
 
 export interface PaymentToMatch {
@@ -116,6 +118,8 @@ export class MatchContext {
   /** account → customer → times seen. */
   private readonly accounts = new Map<string, Map<string, number>>();
   private readonly rejected = new Set<string>();
+  private readonly parentOf = new Map<string, string>();
+  private readonly childrenOf = new Map<string, string[]>();
 
   constructor(
     items: Iterable<OpenItem>,
@@ -131,7 +135,15 @@ export class MatchContext {
     }
     for (const list of this.byCustomer.values()) list.sort(byDue);
     const all = [...customers];
-    for (const c of all) this.customerNames.set(c.customerId, c.name);
+    for (const c of all) {
+      this.customerNames.set(c.customerId, c.name);
+      if (c.parentId && c.parentId !== c.customerId) {
+        this.parentOf.set(c.customerId, c.parentId);
+        const kids = this.childrenOf.get(c.parentId);
+        if (kids) kids.push(c.customerId);
+        else this.childrenOf.set(c.parentId, [c.customerId]);
+      }
+    }
     this.names = new NameIndex(all);
   }
 
@@ -158,6 +170,18 @@ export class MatchContext {
 
   searchReferences(text: string) {
     return this.refIndex.search(text);
+  }
+
+  /** Open items of a customer and of its subsidiaries, which a parent may pay for. */
+  familyItems(customerId: string, currency: string): OpenItem[] {
+    const own = this.openItems(customerId, currency);
+    const kids = this.childrenOf.get(customerId);
+    if (!kids) return own;
+    return [...own, ...kids.flatMap((k) => this.openItems(k, currency))].sort(byDue);
+  }
+
+  parent(customerId: string): string | undefined {
+    return this.parentOf.get(customerId);
   }
 
   customerName(customerId: string): string | undefined {
@@ -346,15 +370,24 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
     // No exact or folded hit for a customer we are fairly sure of: try one-edit typos of its references.
     for (const [cid, ev] of evidence) {
       if (ev.score < 0.7 || byCust.has(cid)) continue;
-      const fuzzy = fuzzyReferenceHits(ctx.openItems(cid, p.currency), text);
+      const fuzzy = fuzzyReferenceHits(ctx.familyItems(cid, p.currency), text);
       if (fuzzy.length === 0) continue;
       byCust.set(cid, { items: fuzzy.map((x) => x.item), strength: 0.9, tokens: fuzzy.map((x) => `${x.token}→${x.item.id} (one edit)`) });
     }
   }
   // Core-only hits on many customers are noise unless the customer or the amount agrees.
-  const strongOther = (cid: string) => [...evidence.entries()].some(([c, e]) => c !== cid && e.score >= 0.9);
+  const strongOther = (cid: string) => [...evidence.entries()].some(([c, e]) => c !== cid && c !== ctx.parent(cid) && e.score >= 0.9);
+  const support = (cid: string): CustomerEvidence | undefined => {
+    const own = evidence.get(cid);
+    const parentId = ctx.parent(cid);
+    const viaParent = parentId ? evidence.get(parentId) : undefined;
+    if (viaParent && (!own || own.score < viaParent.score * 0.95)) {
+      return { score: viaParent.score * 0.95, why: [...viaParent.why, `${parentId} is the parent of ${cid}`] };
+    }
+    return own;
+  };
   for (const [cid, g] of byCust) {
-    const cust = evidence.get(cid);
+    const cust = support(cid);
     const anySignal = !!p.customerId || !!accountKey(p.bankAccount) || !!p.payerName;
     const customerFactor = cust && cust.score >= 0.7 ? 1 : strongOther(cid) ? 0.75 : anySignal ? 0.92 : 0.97;
     const why = [`referenced: ${g.tokens.join(', ')}`, ...(cust?.why ?? [])];
@@ -388,7 +421,7 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
       continue;
     }
     if (R > sum) {
-      const others = ctx.openItems(cid, p.currency).filter((it) => !items.includes(it)).slice(0, o.maxSubsetItems);
+      const others = ctx.familyItems(ctx.parent(cid) ?? cid, p.currency).filter((it) => !items.includes(it)).slice(0, o.maxSubsetItems);
       const rest = findSubsets(subsetItems(others, p), R - sum, { maxPicks: 6, maxNodes: o.maxSubsetNodes });
       const r0 = rest.solutions[0];
       if (r0 && rest.solutions.length === 1 && rest.complete) {
@@ -457,7 +490,7 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
   const refCustomers = new Set(byCust.keys());
   for (const [cid, ev] of ranked) {
     if (ev.score < 0.5) continue;
-    const items = ctx.openItems(cid, p.currency);
+    const items = ctx.familyItems(cid, p.currency);
     const why = ev.why;
     // When the payer referenced documents of this customer, amount-only guesses are weaker alternatives.
     const dampen = refCustomers.has(cid) ? 0.9 : 1;
