@@ -3,6 +3,7 @@
  * reject a candidate. Confirmations become manual applications and teach the payer's bank account;
  * rejections are remembered so the matcher never proposes the same match again.
  */
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ArIntelError, NotFoundError } from '../../core/errors.ts';
@@ -200,7 +201,7 @@ export async function decideMatch(wh: Warehouse, input: MatchDecision, now: stri
 
     const rule = chosen ? chosen.rule : 'manual';
     const evidence = JSON.stringify({ confirmedCandidate: chosen?.rank ?? null, evidence: chosen?.evidence ?? [], note: d.note ?? null });
-    const idBase = `manual-${d.paymentId}-${now}`;
+    const idBase = `manual-${randomUUID()}`;
     await appendRows(
       conn,
       'payment_applications',

@@ -1,0 +1,79 @@
+/**
+ * The exported API of invoice risk scoring: `scoreInvoicesAsOf(wh, asOf)` trains the models of D on
+ * what was known at D and scores every invoice open at D; `writeInvoiceScores` persists the scores
+ * (invoice_scores) and the models (risk_models) for that as-of date, replacing an earlier run of it.
+ * The worklist and the cash forecast read invoice_scores, or call scoreInvoicesAsOf directly.
+ */
+import type { Warehouse } from '../core/warehouse.ts';
+import { loadFeatures, type FeatureSet } from './features/load.ts';
+import { scoreRows, trainBundle, trainingSnapshots, type InvoiceScore, type RiskModelBundle, type TargetModel } from './delinquency.ts';
+
+export type { InvoiceScore, RiskModelBundle } from './delinquency.ts';
+
+export interface ScoringResult {
+  readonly asOf: string;
+  readonly bundle: RiskModelBundle;
+  readonly scores: InvoiceScore[];
+  readonly features: FeatureSet;
+}
+
+export async function scoreInvoicesAsOf(wh: Warehouse, asOf: string): Promise<ScoringResult> {
+  const { train, calib } = trainingSnapshots(asOf);
+  const features = await loadFeatures(wh, [...train, ...calib, asOf]);
+  const bundle = trainBundle(features, asOf);
+  const scores = scoreRows(bundle, features, features.rows.filter((r) => r.snapshot === asOf));
+  return { asOf, bundle, scores, features };
+}
+
+export function modelVersion(bundle: RiskModelBundle, target: 'late' | 'late30' | 'days' | 'write_off'): string {
+  return `${bundle.family}:${target}:${bundle.asOf}`;
+}
+
+function targetMetrics(m: TargetModel) {
+  return { candidates: m.candidates, chosen: m.algorithm, calibrated: m.calibrator !== null };
+}
+
+function targetParams(m: TargetModel) {
+  return { logistic: m.algorithm === 'logistic' ? m.logistic : null, gbt: m.algorithm === 'gbt' ? m.gbt : null, calibrator: m.calibrator };
+}
+
+export async function writeInvoiceScores(wh: Warehouse, result: ScoringResult): Promise<number> {
+  const { bundle, asOf } = result;
+  const version = `${bundle.family}:${asOf}`;
+  await wh.transaction(async (conn) => {
+    await conn.run('delete from invoice_scores where as_of = $1::date', [asOf]);
+    await conn.run('delete from risk_models where as_of = $1::date', [asOf]);
+    const seq = Date.parse(`${asOf}T00:00:00Z`) / 86_400_000;
+    const models: [string, string, string, number, number, unknown, unknown][] = [
+      ['late', bundle.late.algorithm, modelVersion(bundle, 'late'), bundle.late.nTrain, bundle.late.nCalib, targetMetrics(bundle.late), targetParams(bundle.late)],
+      ['late30', bundle.late30.algorithm, modelVersion(bundle, 'late30'), bundle.late30.nTrain, bundle.late30.nCalib, targetMetrics(bundle.late30), targetParams(bundle.late30)],
+      ['days_to_pay', 'empirical_conditional_quantiles', modelVersion(bundle, 'days'), 0, bundle.days.nCalib, { calibMae: bundle.days.calibMae, calibCoverage: bundle.days.calibCoverage }, bundle.days],
+      ['write_off', 'rate_table', modelVersion(bundle, 'write_off'), 0, 0, {}, bundle.writeOff],
+    ];
+    for (const [target, algorithm, v, nTrain, nCalib, metrics, params] of models) {
+      await conn.run(
+        `insert into risk_models values ($1, $2::date, $3, $4, $5::date, $6::date, $7::date, $8::date, $9, $10, $11, $12, $13)`,
+        [v, asOf, target, algorithm, bundle.trainFrom, bundle.trainTo, bundle.calibFrom, bundle.calibTo, nTrain, nCalib, JSON.stringify(metrics), JSON.stringify({ features: bundle.features, ...(params as object) }), seq],
+      );
+    }
+    const chunk = 500;
+    for (let i = 0; i < result.scores.length; i += chunk) {
+      const part = result.scores.slice(i, i + chunk);
+      const values: string[] = [];
+      const params: (string | number)[] = [];
+      for (const s of part) {
+        const b = params.length;
+        values.push(`(${Array.from({ length: 16 }, (_, k) => `$${b + k + 1}`).join(', ')})`);
+        params.push(asOf, s.invoiceId, s.customerId, s.openAmount.toFixed(2), s.currency, s.dueDate, s.pLate, s.pLate30, s.pWriteOff, s.expectedLoss.toFixed(2), s.daysToPayP10, s.daysToPayP50, s.daysToPayP90, s.expectedPayDate, JSON.stringify(s.reasons), version);
+      }
+      await conn.run(
+        `insert into invoice_scores
+         select c1::date, c2, c3, c4::decimal(18,2), c5, c6::date, c7::double, c8::double, c9::double, c10::decimal(18,2),
+                c11::integer, c12::integer, c13::integer, c14::date, c15, c16
+         from (values ${values.join(', ')}) v(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16)`,
+        params,
+      );
+    }
+  });
+  return result.scores.length;
+}
