@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ArIntelError } from '../core/errors.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerRun } from './commands/run.ts';
+import { registerApplications } from './commands/applications.ts';
 
 const program = new Command();
 program
@@ -14,6 +15,7 @@ program
 
 registerServe(program);
 registerRun(program);
+registerApplications(program);
 
 try {
   await program.parseAsync(process.argv);

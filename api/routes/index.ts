@@ -3,6 +3,7 @@ import { healthRoutes } from './health.ts';
 import { loadRunRoutes } from './load-runs.ts';
 import { dataQualityRoutes } from './data-quality.ts';
 import { runRoutes } from './runs.ts';
+import { cashApplicationRoutes } from './cash-application.ts';
 
 /** Every resource of the API, registered in one place so the route table is easy to audit. */
 export const routes: FastifyPluginAsync = async (app) => {
@@ -10,4 +11,5 @@ export const routes: FastifyPluginAsync = async (app) => {
   await app.register(loadRunRoutes, { prefix: '/api/v1' });
   await app.register(dataQualityRoutes, { prefix: '/api/v1' });
   await app.register(runRoutes, { prefix: '/api/v1' });
+  await app.register(cashApplicationRoutes, { prefix: '/api/v1' });
 };
