@@ -7,7 +7,7 @@
 import { FileError } from '../../core/errors.ts';
 import { formatMoney, parseMoney } from '../../core/money.ts';
 import { addDays } from '../../core/as-of.ts';
-import { CANONICAL_KINDS, fieldType, type CanonicalKind, type FieldType, type KindSpec } from './canonical-fields.ts';
+import { fieldType, kindFields, type CanonicalKind, type FieldType } from './canonical-fields.ts';
 import type { Condition, FieldSpec, FieldSpecObject, MappingProfile } from './schema.ts';
 import type { SourceRow, SourceTable } from './table.ts';
 import {
@@ -33,6 +33,8 @@ export interface CanonicalRecord {
 }
 
 export interface RowIssue {
+  /** Output kind the row failed for; null when the row matched no output. */
+  readonly kind: string | null;
   readonly line: number;
   /** Source column the problem is in (or null when it concerns the whole row). */
   readonly column: string | null;
@@ -49,25 +51,10 @@ export interface Conversion {
   readonly rejected: RowIssue[];
   readonly rowsRead: number;
   readonly rowsSkipped: number;
-  /** Rows folded into an earlier one by uniqueBy (e.g. the extra line items of a Xero invoice). */
-  readonly rowsMerged: number;
+  /** Per kind, rows folded into an earlier one by uniqueBy (e.g. the extra line items of a Xero invoice). */
+  readonly rowsMerged: Map<CanonicalKind, number>;
   readonly notes: string[];
 }
-
-/**
- * Required canonical values that exports legitimately lack: the loader accepts them empty.
- * Everything else required must have a value, or the row is rejected here with its source column.
- */
-const MAY_BE_EMPTY = new Set([
-  'payments.payer_name',
-  'payments.reference',
-  'customers.country',
-  'customers.segment',
-  'customers.industry',
-  'customers.collector_id',
-  'customers.credit_limit',
-  'customers.payment_terms_days',
-]);
 
 export function normaliseHeader(h: string): string {
   return h.replace(/^\uFEFF/, '').trim().replace(/\s+/g, ' ').toLowerCase();
@@ -223,6 +210,8 @@ function convert(cell: Cell, type: FieldType, formats: string[] | undefined, ctx
       return parseTimestampCell(cell, formats ?? asList(p.timestampFormat));
     case 'decimal':
       return parseNumberCell(cell, ctx.style, 2);
+    case 'rate':
+      return parseNumberCell(cell, ctx.style, 8);
     case 'integer':
       return parseIntegerCell(cell, ctx.style);
     case 'boolean':
@@ -262,6 +251,7 @@ const matchesAll = (ctx: Ctx, cs: Condition | Condition[] | undefined): boolean 
 function negate(text: string, type: FieldType): string {
   if (text === '') return text;
   if (type === 'decimal') return formatMoney(-(parseMoney(text) as bigint));
+  // Rates and integers are plain decimal text: flipping the sign is textual.
   return text.startsWith('-') ? text.slice(1) : text === '0' ? text : `-${text}`;
 }
 
@@ -332,7 +322,7 @@ function evaluate(spec: FieldSpec, type: FieldType, ctx: Ctx): Value {
   } else {
     throw new FieldFailure(null, null, 'field has no source');
   }
-  if (type === 'decimal' || type === 'integer') result = { ...result, text: applySign(result.text, s, type, ctx) };
+  if (type === 'decimal' || type === 'integer' || type === 'rate') result = { ...result, text: applySign(result.text, s, type, ctx) };
   return result;
 }
 
@@ -350,7 +340,7 @@ export function applyProfile(table: SourceTable, profile: MappingProfile): Conve
   const rejected: RowIssue[] = [];
   let rowsRead = 0;
   let rowsSkipped = 0;
-  let rowsMerged = 0;
+  const rowsMerged = new Map<CanonicalKind, number>();
   for (const row of table.rows) {
     if (row.line <= header.row.line || rowIsBlank(row)) continue;
     rowsRead++;
@@ -363,7 +353,7 @@ export function applyProfile(table: SourceTable, profile: MappingProfile): Conve
     profile.outputs.forEach((out, i) => {
       if (!matchesAll(ctx, out.when)) return;
       matched = true;
-      const spec: KindSpec = CANONICAL_KINDS[out.kind];
+      const spec = kindFields(out.kind);
       const values: Record<string, string> = {};
       const columns: Record<string, string> = {};
       const issues: RowIssue[] = [];
@@ -372,8 +362,9 @@ export function applyProfile(table: SourceTable, profile: MappingProfile): Conve
           const v = evaluate(fspec, fieldType(out.kind, field), ctx);
           values[field] = v.text;
           columns[field] = v.columns.join('+');
-          if (v.text === '' && spec.required.includes(field) && !MAY_BE_EMPTY.has(`${out.kind}.${field}`)) {
+          if (v.text === '' && spec.required.includes(field) && !spec.mayBeEmpty.includes(field)) {
             issues.push({
+              kind: out.kind,
               line: row.line,
               column: v.columns.join('+') || null,
               value: '',
@@ -382,7 +373,7 @@ export function applyProfile(table: SourceTable, profile: MappingProfile): Conve
           }
         } catch (err) {
           if (!(err instanceof FieldFailure)) throw err;
-          issues.push({ line: row.line, column: err.column, value: err.value, reason: `${out.kind}.${field}: ${err.reason}` });
+          issues.push({ kind: out.kind, line: row.line, column: err.column, value: err.value, reason: `${out.kind}.${field}: ${err.reason}` });
         }
       }
       if (issues.length > 0) {
@@ -393,7 +384,7 @@ export function applyProfile(table: SourceTable, profile: MappingProfile): Conve
         const key = values[out.uniqueBy] ?? '';
         const set = seen[i] as Set<string>;
         if (set.has(key)) {
-          rowsMerged++;
+          rowsMerged.set(out.kind, (rowsMerged.get(out.kind) ?? 0) + 1);
           return;
         }
         set.add(key);
@@ -412,6 +403,7 @@ export function applyProfile(table: SourceTable, profile: MappingProfile): Conve
           return `${c}="${col ? cellText(row.cells[col.i] ?? null) : ''}"`;
         });
         rejected.push({
+          kind: null,
           line: row.line,
           column: cols[0] ?? null,
           value: null,

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ArIntelError } from '../../core/errors.ts';
-import { CANONICAL_KIND_NAMES, CANONICAL_KINDS, fieldsOf, fieldType, type CanonicalKind, type KindSpec } from './canonical-fields.ts';
+import { CANONICAL_KIND_NAMES, fieldsOf, fieldType, kindFields } from './canonical-fields.ts';
 import { checkDateFormat } from './values.ts';
 
 const columnRef = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
@@ -102,7 +102,7 @@ export const fieldSpecSchema: z.ZodType<FieldSpec> = z.lazy(() =>
 );
 
 const outputSchema = z.strictObject({
-  kind: z.enum(CANONICAL_KIND_NAMES as [CanonicalKind, ...CanonicalKind[]], {
+  kind: z.enum(CANONICAL_KIND_NAMES as [string, ...string[]], {
     error: `kind must be one of: ${CANONICAL_KIND_NAMES.join(', ')}`,
   }),
   description: z.string().optional(),
@@ -158,7 +158,7 @@ export const profileSchema = z
       ctx.addIssue({ code: 'custom', message: 'the decimal mark cannot also be a thousands separator', path: ['numbers', 'thousands'] });
     }
     p.outputs.forEach((out, i) => {
-      const spec: KindSpec = CANONICAL_KINDS[out.kind];
+      const spec = kindFields(out.kind);
       const known = fieldsOf(out.kind);
       for (const field of Object.keys(out.fields)) {
         if (!known.includes(field)) {
@@ -183,7 +183,7 @@ export const profileSchema = z
       for (const [field, f] of Object.entries(out.fields)) {
         if (typeof f !== 'object' || Array.isArray(f)) continue;
         const t = known.includes(field) ? fieldType(out.kind, field) : 'text';
-        if ((f.debit !== undefined || f.sign !== undefined || f.negativeWhen !== undefined) && t !== 'decimal' && t !== 'integer') {
+        if ((f.debit !== undefined || f.sign !== undefined || f.negativeWhen !== undefined) && t !== 'decimal' && t !== 'integer' && t !== 'rate') {
           ctx.addIssue({ code: 'custom', message: `sign rules apply to amounts; ${field} is ${t}`, path: ['outputs', i, 'fields', field] });
         }
         if (f.addDays !== undefined && t !== 'date') {
