@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'test/artifacts/', 'bench/results/', 'dashboards/public/vendor/', 'coverage/'] },
+  { ignores: ['.tmp*', '.scratch*', 'node_modules/', 'data/', 'test/artifacts/', 'bench/results/', 'dashboards/public/vendor/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
