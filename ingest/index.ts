@@ -11,6 +11,7 @@ import { statSync } from 'node:fs';
 import { loadCanonicalFile, prepareCanonicalFile } from './canonical/load.ts';
 import { loadOrderIndex } from './canonical/kinds.ts';
 import type { IngestResult } from './load-run.ts';
+import { ingestWithProfile, profileRoute } from './profiles/load.ts';
 
 export type { IngestResult, LoadStatus, RejectedRow } from './load-run.ts';
 export { loadCanonicalFile, mergeCanonicalCsv, type LoadCanonicalOptions } from './canonical/load.ts';
@@ -19,7 +20,10 @@ export { KINDS, LOAD_ORDER, kindNames } from './canonical/kinds.ts';
 export interface IngestOptions {
   /** Kind of every file given (normally used with a single file); detected from each header otherwise. */
   kind?: string;
-  /** Recorded in load_runs.profile (canonical files carry none). */
+  /**
+   * ERP/CRM export profile (built-in name or mapping .json path) converting every file given; without it
+   * a workbook, or a file whose headers fit a built-in profile, goes through that profile (ingest/profiles/).
+   */
   profile?: string;
   /** Progress in bytes of input: done, total. */
   onProgress?: (done: number, total: number) => void;
@@ -30,6 +34,7 @@ interface Planned {
   kindOrder: number;
   argIndex: number;
   size: number;
+  viaProfile: boolean;
 }
 
 function sizeOf(path: string): number {
@@ -54,8 +59,9 @@ async function orderKey(path: string, kind: string | undefined): Promise<number>
 export async function ingestFiles(wh: Warehouse, paths: string[], opts: IngestOptions = {}): Promise<IngestResult[]> {
   const planned: Planned[] = [];
   for (const [argIndex, path] of paths.entries()) {
-    const kindOrder = paths.length > 1 ? await orderKey(path, opts.kind) : 0;
-    planned.push({ path, kindOrder, argIndex, size: sizeOf(path) });
+    const route = await profileRoute(path, opts.profile);
+    const kindOrder = route ? route.order : paths.length > 1 ? await orderKey(path, opts.kind) : 0;
+    planned.push({ path, kindOrder, argIndex, size: sizeOf(path), viaProfile: route !== undefined });
   }
   planned.sort((a, b) => a.kindOrder - b.kindOrder || a.argIndex - b.argIndex);
   const total = planned.reduce((s, p) => s + Math.max(1, p.size), 0);
@@ -64,6 +70,12 @@ export async function ingestFiles(wh: Warehouse, paths: string[], opts: IngestOp
   const results: IngestResult[] = [];
   for (const p of planned) {
     const weight = Math.max(1, p.size);
+    if (p.viaProfile) {
+      results.push(...(await ingestWithProfile(wh, p.path, { profile: opts.profile, fileName: basename(p.path) })));
+      done += weight;
+      opts.onProgress?.(done, total);
+      continue;
+    }
     const result = await loadCanonicalFile(wh, p.path, {
       kind: opts.kind,
       profile: opts.profile ?? null,
