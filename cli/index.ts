@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ArIntelError } from '../core/errors.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerRun } from './commands/run.ts';
+import { registerProfiles } from './commands/profiles.ts';
 import { registerApplications } from './commands/applications.ts';
 
 const program = new Command();
@@ -15,6 +16,7 @@ program
 
 registerServe(program);
 registerRun(program);
+registerProfiles(program);
 registerApplications(program);
 
 try {

@@ -5,6 +5,8 @@
 import type { Config } from '../core/config.ts';
 import type { Warehouse } from '../core/warehouse.ts';
 import { cashApplicationStage } from '../scoring/cash-application/stage.ts';
+import { modelsStage } from '../models/stage.ts';
+import { scoresStage } from '../scoring/stage.ts';
 
 export interface StageContext {
   readonly wh: Warehouse;
@@ -19,4 +21,4 @@ export interface Stage {
   run(ctx: StageContext): Promise<{ rows: number }>;
 }
 
-export const stages: readonly Stage[] = [cashApplicationStage];
+export const stages: readonly Stage[] = [cashApplicationStage, modelsStage, scoresStage];

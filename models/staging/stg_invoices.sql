@@ -6,5 +6,6 @@ select
   invoice_date,
   due_date,
   amount::decimal(18, 2) as amount,
+  tax_amount::decimal(18, 2) as tax_amount,
   currency
 from invoices

@@ -6,11 +6,11 @@ const m = (x: Money): string => (typeof x === 'number' ? x.toFixed(2) : x);
 
 export class Ledger {
   private seq = 0;
-  constructor(readonly wh: Warehouse, readonly currency = 'USD') {}
+  constructor(readonly wh: Warehouse, readonly currency = 'USD', readonly idPrefix = '') {}
 
   private id(prefix: string): string {
     this.seq += 1;
-    return `${prefix}${this.seq}`;
+    return `${this.idPrefix}${prefix}${this.seq}`;
   }
 
   async customer(id: string, extra: { collector?: string; segment?: string; country?: string; parent?: string; currency?: string; terms?: number } = {}) {
