@@ -34,6 +34,15 @@ export function builtinProfiles(): MappingProfile[] {
   return builtinCache;
 }
 
+/** File of a built-in profile (to print it as a template), by profile name. */
+export function builtinProfilePath(name: string): string | undefined {
+  for (const f of readdirSync(BUILTIN_DIR).filter((x) => x.endsWith('.json'))) {
+    const path = join(BUILTIN_DIR, f);
+    if (parseProfileText(readFileSync(path, 'utf8'), f).name === name) return path;
+  }
+  return undefined;
+}
+
 export function builtinProfile(name: string): MappingProfile | undefined {
   return builtinProfiles().find((p) => p.name === name);
 }
