@@ -5,6 +5,7 @@ import { registerServe } from './commands/serve.ts';
 import { registerRun } from './commands/run.ts';
 import { registerProfiles } from './commands/profiles.ts';
 import { registerApplications } from './commands/applications.ts';
+import { registerDemo } from './commands/demo.ts';
 
 const program = new Command();
 program
@@ -18,6 +19,7 @@ registerServe(program);
 registerRun(program);
 registerProfiles(program);
 registerApplications(program);
+registerDemo(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -113,6 +113,18 @@ function activeWindow(c: CustomerRecord, m: Day, mEnd: Day, start: Day): [Day, D
   return [from, to];
 }
 
+/** Two parts of one invoice landing in the same transfer are one application line. */
+function mergeByInvoice(parts: { inv: InvoiceRecord; cents: number }[]): { inv: InvoiceRecord; cents: number }[] {
+  if (parts.length < 2) return parts;
+  const byId = new Map<string, { inv: InvoiceRecord; cents: number }>();
+  for (const p of parts) {
+    const seen = byId.get(p.inv.id);
+    if (seen) seen.cents += p.cents;
+    else byId.set(p.inv.id, { inv: p.inv, cents: p.cents });
+  }
+  return [...byId.values()];
+}
+
 export class Simulation {
   private readonly rng: Rng;
   private readonly sink: DemoSink;
@@ -290,7 +302,7 @@ export class Simulation {
           break;
       }
     }
-    for (const g of payGroups.values()) this.emitPayment(g.c, day, g.parts);
+    for (const g of payGroups.values()) this.emitPayment(g.c, day, mergeByInvoice(g.parts));
   }
 
   private collectorOf(c: CustomerRecord): CollectorRecord {
