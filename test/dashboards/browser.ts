@@ -86,16 +86,21 @@ export async function openPage(browser: Browser, origin: string, path: string): 
   return { page, problems };
 }
 
-/** Screenshots at desktop width and at a tablet width, under test/artifacts/dashboards/. */
-export async function screenshots(page: Page, name: string): Promise<string[]> {
+/**
+ * Screenshots at desktop width and at a tablet width, under test/artifacts/dashboards/. Charts size themselves at
+ * load, so the tablet shot is taken from a fresh page opened at tablet width (the page passed in is left as is).
+ */
+export async function screenshots(browser: Browser, page: Page, name: string): Promise<string[]> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const desktop = join(ARTIFACTS, `${name}-1280.png`);
-  await page.setViewportSize({ width: 1280, height: 900 });
   await page.screenshot({ path: desktop, fullPage: true });
   const tablet = join(ARTIFACTS, `${name}-tablet.png`);
-  await page.setViewportSize({ width: 820, height: 1180 });
-  await page.screenshot({ path: tablet, fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
+  const small = await browser.context.newPage();
+  await small.setViewportSize({ width: 820, height: 1180 });
+  await small.goto(page.url());
+  await small.waitForSelector('body[data-ready]', { timeout: 20_000 });
+  await small.screenshot({ path: tablet, fullPage: true });
+  await small.close();
   return [desktop, tablet];
 }
 

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../api/app.ts';
 import { tempWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
+import { runCashApplication } from '../../scoring/cash-application/run.ts';
 import { launchBrowser, listenEphemeral, markCount, openPage, screenshots, type Browser } from './browser.ts';
 
 let t: TestWarehouse;
@@ -45,10 +46,25 @@ async function seedLoads(wh: TestWarehouse['wh']): Promise<void> {
   );
 }
 
+/** Payments the matcher cannot apply alone, so the exceptions queue has entries with and without candidates. */
+async function seedCashApplication(wh: TestWarehouse['wh']): Promise<void> {
+  await wh.run(
+    `insert into invoices (invoice_id, customer_id, invoice_date, due_date, amount, currency) values
+       ('INV-3', 'C3', date '2026-02-05', date '2026-03-07', 1200.00, 'USD'), ('INV-4', 'C3', date '2026-02-06', date '2026-03-08', 300.00, 'USD')`,
+  );
+  await wh.run(
+    `insert into payments (payment_id, payer_name, received_date, amount, currency, reference) values
+       ('PAY-1', null, date '2026-03-04', 500.00, 'USD', null), ('PAY-2', 'INITECH', date '2026-03-06', 1450.00, 'USD', 'remit march'),
+       ('PAY-3', 'Unknown Trading', date '2026-03-06', 77.00, 'USD', null)`,
+  );
+  await runCashApplication(wh, '2026-03-10', {});
+}
+
 beforeAll(async () => {
   browser = await launchBrowser();
   t = await tempWarehouse();
   await seedLoads(t.wh);
+  await seedCashApplication(t.wh);
   app = await buildApp({ warehouse: t.wh, config: t.config }, { logger: false });
   origin = await listenEphemeral(app);
 });
@@ -81,7 +97,36 @@ describe('data quality page', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('main').textContent()).toContain('This load rejected no rows.');
 
-    await screenshots(page, 'data-quality');
+    await screenshots(browser, page, 'data-quality');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+interface Exceptions {
+  total: number;
+  items: { paymentId: string; candidates: { rank: number }[] }[];
+}
+
+describe('cash application page', () => {
+  it('lists the exceptions, shows ranked candidates and confirms one through the API', async () => {
+    const before = await api<Exceptions>('/api/v1/cash-application/exceptions?limit=50');
+    expect(before.total).toBeGreaterThan(0);
+    const { page, problems } = await openPage(browser, origin, '/cash-application.html');
+    expect(await page.locator('[data-table="exceptions"] tbody tr').count()).toBe(before.items.length);
+
+    const first = before.items[0]!;
+    expect(first.candidates.length).toBeGreaterThan(0);
+    expect(await page.locator(`[data-exception="${first.paymentId}"] [data-candidate]`).count()).toBe(first.candidates.length);
+    expect(await markCount(page, 'candidate-confidence', 'confidence bars')).toBe(first.candidates.length);
+    await screenshots(browser, page, 'cash-application');
+
+    await page.getByRole('button', { name: 'Confirm #1' }).click();
+    await expect.poll(() => page.locator('.notice.ok').textContent()).toContain(`Payment ${first.paymentId} applied`);
+    const after = await api<Exceptions>('/api/v1/cash-application/exceptions?limit=50');
+    expect(after.total).toBe(before.total - 1);
+    expect(after.items.map((i) => i.paymentId)).not.toContain(first.paymentId);
+    await expect.poll(() => page.locator('[data-table="exceptions"] tbody tr').count()).toBe(after.items.length);
     expect(problems).toEqual([]);
     await page.close();
   });

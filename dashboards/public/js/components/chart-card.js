@@ -19,7 +19,7 @@ export function chartCard({ id, title, subtitle, chart, data, columns, span = 's
     el(
       'div',
       { class: 'tools' },
-      el('details', {}, el('summary', {}, `Data table (${data.length} rows)`), dataTable(data, { columns })),
+      el('details', {}, el('summary', {}, `Data table (${data.length} ${data.length === 1 ? 'row' : 'rows'})`), dataTable(data, { columns })),
       el('button', { type: 'button', class: 'secondary', onclick: () => downloadCsv(`${slug}.csv`, data, csvColumns), 'aria-label': `Download ${title} as CSV` }, 'Download CSV'),
     ),
   );

@@ -57,7 +57,7 @@ export function horizontalBarChart(data, o) {
   const hasFill = o.fill !== undefined;
   return P.plot({
     ...base({ ...o, marginLeft: o.marginLeft ?? 150, height: o.height ?? Math.max(140, 24 * data.length + 50) }),
-    x: { label: o.xLabel, grid: true, tickFormat: o.xTickFormat },
+    x: { label: o.xLabel, grid: true, tickFormat: o.xTickFormat, domain: o.xDomain },
     y: { label: o.yLabel ?? null, domain: o.yDomain },
     color: hasFill ? { legend: true, domain: o.fillDomain, range: o.colors } : undefined,
     marks: [

@@ -27,3 +27,14 @@ export function card(title, subtitle, body, span = 'span-12', attrs = {}) {
 export function badge(text, tone = 'muted') {
   return el('span', { class: `badge ${tone}` }, text);
 }
+
+/**
+ * Width for a chart in a card spanning `cols` of the 12-column grid, from the page width at load time (cards stack
+ * to full width below 1024 px, as in app.css).
+ */
+export function chartWidth(cols = 12) {
+  const main = document.querySelector('main');
+  const inner = Math.min(1280, main ? main.clientWidth : 1280) - 40;
+  const share = window.innerWidth <= 1024 ? 1 : cols / 12;
+  return Math.max(280, Math.floor(inner * share - 40));
+}

@@ -6,7 +6,7 @@ import { shell } from '../shell.js';
 import { chartCard } from '../components/chart-card.js';
 import { dataTable } from '../components/data-table.js';
 import { horizontalBarChart, stackedBarChart } from '../components/charts.js';
-import { badge, card, fill } from './common.js';
+import { badge, card, chartWidth, fill } from './common.js';
 
 const ROW_KINDS = [
   { key: 'rowsLoaded', label: 'Loaded' },
@@ -73,7 +73,7 @@ async function showRejected(slot, run) {
           { key: 'field', label: 'Field' },
           { key: 'rows', label: 'Rejected rows', numeric: true },
         ],
-        chart: horizontalBarChart(byField, { label: 'rejects', y: 'field', x: 'rows', xLabel: 'Rejected rows →', width: 360, marginLeft: 110, xFormat: (v) => fmt.number(v) }),
+        chart: horizontalBarChart(byField, { label: 'rejects', y: 'field', x: 'rows', xLabel: 'Rejected rows →', width: chartWidth(4), marginLeft: 110, xFormat: (v) => fmt.number(v) }),
       }),
       card(
         title,
@@ -137,7 +137,7 @@ async function main() {
         colors: ROW_COLORS,
         xLabel: 'Load run',
         yLabel: 'Rows ↑',
-        width: 1180,
+        width: chartWidth(12),
         height: 260,
         yFormat: (v) => fmt.number(v),
         yTickFormat: (v) => fmt.number(v),
