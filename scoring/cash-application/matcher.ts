@@ -180,6 +180,10 @@ export class MatchContext {
     return [...own, ...kids.flatMap((k) => this.openItems(k, currency))].sort(byDue);
   }
 
+  root(customerId: string): string {
+    return this.parentOf.get(customerId) ?? customerId;
+  }
+
   parent(customerId: string): string | undefined {
     return this.parentOf.get(customerId);
   }
@@ -216,6 +220,12 @@ export class MatchContext {
     const seen = acct ? this.accounts.get(acct) : undefined;
     if (seen && seen.size > 0) {
       const total = [...seen.values()].reduce((s, v) => s + v, 0);
+      // One account paying a parent and its subsidiaries is the group's central payer, not an ambiguity.
+      const roots = new Set([...seen.keys()].map((c) => this.root(c)));
+      const [onlyRoot] = roots;
+      if (seen.size > 1 && roots.size === 1 && onlyRoot !== undefined) {
+        add(onlyRoot, 0.97, `payer account ${p.bankAccount} paid ${onlyRoot} and its subsidiaries before (${total})`);
+      }
       for (const [cid, n] of seen) {
         const share = n / total;
         add(cid, share === 1 ? 0.97 : 0.5 * share, `payer account ${p.bankAccount} paid ${cid} before (${n}/${total})`);
@@ -225,7 +235,7 @@ export class MatchContext {
       const hits = this.names.search(p.payerName, 5, 0.75);
       const top = hits[0]?.similarity ?? 0;
       for (const h of hits) {
-        const close = hits.some((o) => o.customerId !== h.customerId && o.similarity >= h.similarity - 0.02);
+        const close = hits.some((o) => o.customerId !== h.customerId && this.root(o.customerId) !== this.root(h.customerId) && o.similarity >= h.similarity - 0.02);
         let score = h.similarity >= 0.97 ? 0.95 : h.similarity >= 0.9 ? 0.88 : h.similarity >= 0.85 ? 0.75 : 0.55;
         if (close) score *= 0.7;
         if (h.similarity < top - 0.1) continue;
@@ -367,12 +377,24 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
     byCust.set(h.item.customerId, g);
   }
   if (text) {
-    // No exact or folded hit for a customer we are fairly sure of: try one-edit typos of its references.
-    for (const [cid, ev] of evidence) {
-      if (ev.score < 0.7 || byCust.has(cid)) continue;
-      const fuzzy = fuzzyReferenceHits(ctx.familyItems(cid, p.currency), text);
-      if (fuzzy.length === 0) continue;
-      byCust.set(cid, { items: fuzzy.map((x) => x.item), strength: 0.9, tokens: fuzzy.map((x) => `${x.token}→${x.item.id} (one edit)`) });
+    // References that found nothing may be typos ("1015137" for "1015173", a dropped digit): try them
+    // against the open items of customers already in play, never against the whole ledger.
+    const resolved = new Set(hits.map((h) => h.token));
+    const unresolved = referenceTokens(text).filter((t) => !resolved.has(t));
+    if (unresolved.length > 0) {
+      const inPlay = new Set([...byCust.keys(), ...[...evidence.entries()].filter(([, e]) => e.score >= 0.7).map(([c]) => c)]);
+      for (const cid of inPlay) {
+        const g = byCust.get(cid);
+        const taken = new Set(g?.items ?? []);
+        const fuzzy = fuzzyReferenceHits(ctx.familyItems(ctx.parent(cid) ?? cid, p.currency), unresolved.join(' ')).filter((x) => !taken.has(x.item));
+        if (fuzzy.length === 0) continue;
+        const tokens = fuzzy.map((x) => `${x.token}→${x.item.id} (one edit)`);
+        if (g) {
+          g.items.push(...fuzzy.map((x) => x.item));
+          g.strength = Math.min(g.strength, 0.9);
+          g.tokens.push(...tokens);
+        } else byCust.set(cid, { items: fuzzy.map((x) => x.item), strength: 0.9, tokens });
+      }
     }
   }
   // Core-only hits on many customers are noise unless the customer or the amount agrees.
@@ -443,7 +465,8 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
           {
             customerId: cid,
             rule: 'reference_overpayment',
-            base: 0.9,
+            // A small excess is a real overpayment; a large one usually pays items the text left out.
+            base: Number(R - sum) <= o.shortPayTolerance * Number(sum) ? 0.9 : 0.6,
             allocations: fullAllocations(items),
             onAccountCents: R - sum,
             evidence: [...why, `paid ${fmt(R)} for ${fmt(sum)} open: ${fmt(R - sum)} on account`],

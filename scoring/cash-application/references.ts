@@ -61,7 +61,7 @@ const DATE_LIKE = /^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,
 const AMOUNT_LIKE = /^[-+]?\d{1,3}([,.' ]\d{3})*[.,]\d{2}$|^[-+]?\d+[.,]\d{2}$/;
 
 const RANGE =
-  /(?<prefix>\b[A-Z]{0,8}[-#/ ]?)(?<start>\d{3,})\s*(?:-|–|—|\.\.\.?|\bTO\b|\bTHRU\b|\bTHROUGH\b|\bBIS\b)\s*(?:[A-Z]{1,8}[-#/ ]?)?(?<end>\d+)\b/g;
+  /(?<prefix>\b[A-Z]{0,8}[-#/]?)(?<start>\d{3,})\s*(?:-|–|—|\.\.\.?|\bTO\b|\bTHRU\b|\bTHROUGH\b|\bBIS\b)\s*(?:[A-Z]{1,8}[-#/ ]?)?(?<end>\d+)\b/g;
 
 /** Largest range a payer plausibly means; anything wider is a phone number or an account. */
 export const MAX_RANGE = 50;
