@@ -6,6 +6,7 @@ import { registerRun } from './commands/run.ts';
 import { registerProfiles } from './commands/profiles.ts';
 import { registerApplications } from './commands/applications.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerScore } from './commands/score.ts';
 
 const program = new Command();
 program
@@ -20,6 +21,7 @@ registerRun(program);
 registerProfiles(program);
 registerApplications(program);
 registerDemo(program);
+registerScore(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -63,14 +63,14 @@ export async function writeInvoiceScores(wh: Warehouse, result: ScoringResult): 
       const params: (string | number)[] = [];
       for (const s of part) {
         const b = params.length;
-        values.push(`(${Array.from({ length: 16 }, (_, k) => `$${b + k + 1}`).join(', ')})`);
-        params.push(asOf, s.invoiceId, s.customerId, s.openAmount.toFixed(2), s.currency, s.dueDate, s.pLate, s.pLate30, s.pWriteOff, s.expectedLoss.toFixed(2), s.daysToPayP10, s.daysToPayP50, s.daysToPayP90, s.expectedPayDate, JSON.stringify(s.reasons), version);
+        values.push(`(${Array.from({ length: 17 }, (_, k) => `$${b + k + 1}`).join(', ')})`);
+        params.push(asOf, s.invoiceId, s.customerId, s.openAmount.toFixed(2), s.currency, s.dueDate, s.pLate, s.pLate30, s.pWriteOff, s.expectedLoss.toFixed(2), s.expectedWriteOffMonth, s.daysToPayP10, s.daysToPayP50, s.daysToPayP90, s.expectedPayDate, JSON.stringify(s.reasons), version);
       }
       await conn.run(
         `insert into invoice_scores
-         select c1::date, c2, c3, c4::decimal(18,2), c5, c6::date, c7::double, c8::double, c9::double, c10::decimal(18,2),
-                c11::integer, c12::integer, c13::integer, c14::date, c15, c16
-         from (values ${values.join(', ')}) v(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16)`,
+         select c1::date, c2, c3, c4::decimal(18,2), c5, c6::date, c7::double, c8::double, c9::double, c10::decimal(18,2), c11,
+                c12::integer, c13::integer, c14::integer, c15::date, c16, c17
+         from (values ${values.join(', ')}) v(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17)`,
         params,
       );
     }

@@ -4,6 +4,9 @@ import { loadRunRoutes } from './load-runs.ts';
 import { dataQualityRoutes } from './data-quality.ts';
 import { runRoutes } from './runs.ts';
 import { cashApplicationRoutes } from './cash-application.ts';
+import { scoreRoutes } from './scores.ts';
+import { creditRoutes } from './credit.ts';
+import { badDebtRoutes } from './bad-debt.ts';
 
 /** Every resource of the API, registered in one place so the route table is easy to audit. */
 export const routes: FastifyPluginAsync = async (app) => {
@@ -12,4 +15,7 @@ export const routes: FastifyPluginAsync = async (app) => {
   await app.register(dataQualityRoutes, { prefix: '/api/v1' });
   await app.register(runRoutes, { prefix: '/api/v1' });
   await app.register(cashApplicationRoutes, { prefix: '/api/v1' });
+  await app.register(scoreRoutes, { prefix: '/api/v1' });
+  await app.register(creditRoutes, { prefix: '/api/v1' });
+  await app.register(badDebtRoutes, { prefix: '/api/v1' });
 };

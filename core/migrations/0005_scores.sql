@@ -29,6 +29,7 @@ create table invoice_scores (
   p_late30          double not null check (p_late30 between 0 and 1),
   p_write_off       double not null check (p_write_off between 0 and 1),
   expected_loss     decimal(18, 2) not null,
+  expected_write_off_month varchar not null,
   days_to_pay_p10   integer not null,
   days_to_pay_p50   integer not null,
   days_to_pay_p90   integer not null,

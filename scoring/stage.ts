@@ -1,0 +1,34 @@
+/**
+ * One scoring run for an as-of date: invoice scores (and the models behind them) and customer scores,
+ * stored together. Used by the `scores` pipeline stage and by `ar-intel score`.
+ */
+import type { Warehouse } from '../core/warehouse.ts';
+import { newCustomerScore } from './credit.ts';
+import { loadCustomerHistory, scoreCustomers, writeCustomerScores, type CustomerScore } from './customer-risk.ts';
+import { scoreInvoicesAsOf, writeInvoiceScores, type ScoringResult } from './score-invoices.ts';
+
+export async function scoreAsOf(wh: Warehouse, asOf: string): Promise<{ result: ScoringResult; customers: CustomerScore[] }> {
+  const result = await scoreInvoicesAsOf(wh, asOf);
+  const histories = await loadCustomerHistory(wh, asOf);
+  const customers = scoreCustomers(asOf, histories, result.scores, (_h, segmentDbt) => newCustomerScore({ priorDaysBeyondTerms: segmentDbt }));
+  return { result, customers };
+}
+
+export async function scoreAsOfAndStore(wh: Warehouse, asOf: string, opts: { store?: boolean } = {}): Promise<{ result: ScoringResult; customers: CustomerScore[] }> {
+  const out = await scoreAsOf(wh, asOf);
+  if (opts.store !== false) {
+    await writeInvoiceScores(wh, out.result);
+    await writeCustomerScores(wh, asOf, out.customers);
+  }
+  return out;
+}
+
+/** The `scores` stage of `ar-intel run`. */
+export const scoresStage = {
+  name: 'scores',
+  async run(ctx: { wh: Warehouse; asOf: string; log: (m: string) => void }): Promise<{ rows: number }> {
+    const { result, customers } = await scoreAsOfAndStore(ctx.wh, ctx.asOf);
+    ctx.log(`    pLate: ${result.bundle.late.algorithm}, pLate30: ${result.bundle.late30.algorithm}; ${customers.length} customers scored`);
+    return { rows: result.scores.length };
+  },
+};
