@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ArIntelError } from '../core/errors.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerRun } from './commands/run.ts';
+import { registerKeys } from './commands/keys.ts';
 import { registerProfiles } from './commands/profiles.ts';
 import { registerApplications } from './commands/applications.ts';
 import { registerDemo } from './commands/demo.ts';
@@ -18,6 +19,7 @@ program
 
 registerServe(program);
 registerRun(program);
+registerKeys(program);
 registerProfiles(program);
 registerApplications(program);
 registerDemo(program);

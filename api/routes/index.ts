@@ -3,6 +3,7 @@ import { healthRoutes } from './health.ts';
 import { loadRunRoutes } from './load-runs.ts';
 import { dataQualityRoutes } from './data-quality.ts';
 import { runRoutes } from './runs.ts';
+import { sessionRoutes } from './session.ts';
 import { cashApplicationRoutes } from './cash-application.ts';
 import { scoreRoutes } from './scores.ts';
 import { creditRoutes } from './credit.ts';
@@ -14,6 +15,7 @@ export const routes: FastifyPluginAsync = async (app) => {
   await app.register(loadRunRoutes, { prefix: '/api/v1' });
   await app.register(dataQualityRoutes, { prefix: '/api/v1' });
   await app.register(runRoutes, { prefix: '/api/v1' });
+  await app.register(sessionRoutes, { prefix: '/api/v1' });
   await app.register(cashApplicationRoutes, { prefix: '/api/v1' });
   await app.register(scoreRoutes, { prefix: '/api/v1' });
   await app.register(creditRoutes, { prefix: '/api/v1' });
