@@ -14,6 +14,7 @@ import {
 import type { Config } from '../core/config.ts';
 import type { Warehouse } from '../core/warehouse.ts';
 import { errorHandler } from './plugins/error-handler.ts';
+import { installAuth } from './plugins/auth.ts';
 import { arrowNegotiation } from './plugins/arrow.ts';
 import { dashboards } from './plugins/dashboards.ts';
 import { routes } from './routes/index.ts';
@@ -47,6 +48,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   app.setNotFoundHandler((req, reply) => {
     void reply.code(404).send({ statusCode: 404, code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` });
   });
+
+  await installAuth(app);
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -14,6 +14,8 @@ const envSchema = z.object({
   AR_INTEL_DROP_DIR: z.string().min(1).default('data/drop'),
   AR_INTEL_SCHEDULE: z.string().min(1).default('0 2 * * *'),
   AR_INTEL_DROP_POLL_SECONDS: z.coerce.number().int().min(0).default(60),
+  AR_INTEL_AUTH: z.enum(['on', 'off']).default('on'),
+  AR_INTEL_RATE_LIMIT: z.coerce.number().int().min(0).default(3000),
 });
 
 export interface Config {
@@ -29,6 +31,10 @@ export interface Config {
   readonly schedule: string;
   /** how often `serve` looks for new files in dropDir; 0 disables the watcher. */
   readonly dropPollSeconds: number;
+  /** 'off' only for local experiments: every API route then acts as admin. */
+  readonly auth: 'on' | 'off';
+  /** requests per minute per key (or per address without a key); 0 disables the limit. */
+  readonly rateLimitPerMinute: number;
 }
 
 /** Parses the environment once; a bad variable stops the process with its name and the rule it broke. */
@@ -50,6 +56,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dropDir: e.AR_INTEL_DROP_DIR,
     schedule: e.AR_INTEL_SCHEDULE,
     dropPollSeconds: e.AR_INTEL_DROP_POLL_SECONDS,
+    auth: e.AR_INTEL_AUTH,
+    rateLimitPerMinute: e.AR_INTEL_RATE_LIMIT,
     ...overrides,
   });
 }

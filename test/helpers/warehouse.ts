@@ -15,7 +15,8 @@ export interface TestWarehouse {
 export async function tempWarehouse(): Promise<TestWarehouse> {
   const dir = mkdtempSync(join(tmpdir(), 'ar-intel-test-'));
   const dbPath = join(dir, 'test.duckdb');
-  const config = loadConfig({}, { dbPath, logLevel: 'silent' });
+  // Auth is switched on per test through testApp(); plain warehouse users (and pages tests) start without it.
+  const config = loadConfig({}, { dbPath, logLevel: 'silent', auth: 'off', rateLimitPerMinute: 0 });
   const wh = await Warehouse.open(dbPath);
   return {
     wh,
