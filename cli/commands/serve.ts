@@ -5,6 +5,9 @@ import { buildApp } from '../../api/app.ts';
 import { listen } from '../../api/server.ts';
 import { prepareWarehouse } from '../../jobs/bootstrap.ts';
 import { startScheduler } from '../../jobs/schedule.ts';
+import { countActiveKeys, createKey } from '../../api/access/keys.ts';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export function registerServe(program: Command): void {
   program
@@ -17,6 +20,14 @@ export function registerServe(program: Command): void {
       const config = configFrom(cmd);
       const wh = await Warehouse.open(config.dbPath);
       await prepareWarehouse(wh, config, { demo: opts.demo, log: (m) => console.log(m) });
+      if (config.auth === 'on' && (await countActiveKeys(wh)) === 0) {
+        // First start: without a key nobody could sign in, so mint one admin key and say where it is.
+        const k = await createKey(wh, { role: 'admin', label: 'first start' }, new Date().toISOString());
+        const file = join(dirname(config.dbPath), 'admin-key.txt');
+        writeFileSync(file, `${k.secret}\n`, { mode: 0o600 });
+        console.log(`created the first admin API key (saved in ${file}): ${k.secret}`);
+        console.log('sign in on the dashboard with it, and create role keys with `ar-intel keys create --role …`');
+      }
       const app = await buildApp({ warehouse: wh, config });
       const scheduler = startScheduler(wh, config, (m) => app.log.info(m));
       app.addHook('onClose', async () => scheduler.stop());
