@@ -50,11 +50,21 @@ interface PositionRow extends Record<string, unknown> {
   unrated_currencies: string | null;
 }
 
+export interface AgingBucket {
+  label: string;
+  minDays: number | null;
+  maxDays: number | null;
+  amount: string;
+  count: number;
+  /** The part of `amount` that is open invoices (the rest: unapplied credits and cash). */
+  invoiceAmount: string;
+}
+
 export interface AgingRow {
   readonly groupKey: string | null;
   readonly groupName: string | null;
   readonly currency: string;
-  readonly buckets: { label: string; minDays: number | null; maxDays: number | null; amount: string; count: number }[];
+  readonly buckets: AgingBucket[];
   readonly total: string;
   readonly invoiceTotal: string;
   readonly count: number;
@@ -103,18 +113,18 @@ export async function agingReport(wh: Warehouse, o: AgingOptions): Promise<Aging
     );
     assertRated(unrated[0]?.u, o.baseCurrency);
   }
-  const groups = new Map<string, { key: string | null; name: string | null; currency: string; cents: bigint[]; counts: number[]; invoiceCents: bigint }>();
+  const groups = new Map<string, { key: string | null; name: string | null; currency: string; cents: bigint[]; counts: number[]; invoiceCents: bigint[] }>();
   for (const r of rows) {
     const id = `${r.group_key ?? '\u0000'}|${r.currency}`;
     let g = groups.get(id);
     if (!g) {
-      g = { key: r.group_key, name: r.group_name, currency: r.currency, cents: defs.map(() => 0n), counts: defs.map(() => 0), invoiceCents: 0n };
+      g = { key: r.group_key, name: r.group_name, currency: r.currency, cents: defs.map(() => 0n), counts: defs.map(() => 0), invoiceCents: defs.map(() => 0n) };
       groups.set(id, g);
     }
     const k = Number(r.bucket);
     g.cents[k] = (g.cents[k] as bigint) + (parseMoney(money(r.amount)) ?? 0n);
     g.counts[k] = (g.counts[k] as number) + Number(r.lines);
-    g.invoiceCents += parseMoney(money(r.invoice_amount)) ?? 0n;
+    g.invoiceCents[k] = (g.invoiceCents[k] as bigint) + (parseMoney(money(r.invoice_amount)) ?? 0n);
     g.name ??= r.group_name;
   }
   return [...groups.values()].map((g) => ({
@@ -127,9 +137,10 @@ export async function agingReport(wh: Warehouse, o: AgingOptions): Promise<Aging
       maxDays: d.maxDays,
       amount: formatMoney(g.cents[i] as bigint),
       count: g.counts[i] as number,
+      invoiceAmount: formatMoney(g.invoiceCents[i] as bigint),
     })),
     total: formatMoney(g.cents.reduce((a, b) => a + b, 0n)),
-    invoiceTotal: formatMoney(g.invoiceCents),
+    invoiceTotal: formatMoney(g.invoiceCents.reduce((a, b) => a + b, 0n)),
     count: g.counts.reduce((a, b) => a + b, 0),
   }));
 }
@@ -259,7 +270,7 @@ export interface ArSummary {
   disputedAr: string;
   over90Ar: string;
   openInvoices: number;
-  buckets: { label: string; minDays: number | null; maxDays: number | null; amount: string; count: number }[];
+  buckets: AgingBucket[];
   dso: PeriodMetrics['dso'];
   countbackExhausted: boolean;
   addBasis: 'simple';
@@ -314,7 +325,7 @@ export async function arSummary(wh: Warehouse, o: SummaryOptions): Promise<ArSum
   });
   const totalCents = parseMoney(money(pos?.total_ar)) ?? 0n;
   const currentCents = parseMoney(money(pos?.current_ar)) ?? 0n;
-  const buckets = aging[0]?.buckets ?? bucketDefs(edges).map((d) => ({ label: d.label, minDays: d.minDays, maxDays: d.maxDays, amount: '0.00', count: 0 }));
+  const buckets = aging[0]?.buckets ?? bucketDefs(edges).map((d) => ({ label: d.label, minDays: d.minDays, maxDays: d.maxDays, amount: '0.00', count: 0, invoiceAmount: '0.00' }));
   return {
     asOf: o.asOf,
     currency: o.baseCurrency,

@@ -8,6 +8,9 @@ import { cashApplicationRoutes } from './cash-application.ts';
 import { scoreRoutes } from './scores.ts';
 import { creditRoutes } from './credit.ts';
 import { badDebtRoutes } from './bad-debt.ts';
+import { metricsRoutes } from './metrics.ts';
+import { disputeRoutes } from './disputes.ts';
+import { promiseRoutes } from './promises.ts';
 
 /** Every resource of the API, registered in one place so the route table is easy to audit. */
 export const routes: FastifyPluginAsync = async (app) => {
@@ -20,4 +23,7 @@ export const routes: FastifyPluginAsync = async (app) => {
   await app.register(scoreRoutes, { prefix: '/api/v1' });
   await app.register(creditRoutes, { prefix: '/api/v1' });
   await app.register(badDebtRoutes, { prefix: '/api/v1' });
+  await app.register(metricsRoutes, { prefix: '/api/v1' });
+  await app.register(disputeRoutes, { prefix: '/api/v1' });
+  await app.register(promiseRoutes, { prefix: '/api/v1' });
 };
