@@ -12,6 +12,7 @@ import { loadCanonicalFile, prepareCanonicalFile } from './canonical/load.ts';
 import { loadOrderIndex } from './canonical/kinds.ts';
 import type { IngestResult } from './load-run.ts';
 import { ingestWithProfile, profileRoute } from './profiles/load.ts';
+import { ingestBankFile, isBankFile } from './bank/load.ts';
 
 export type { IngestResult, LoadStatus, RejectedRow } from './load-run.ts';
 export { loadCanonicalFile, mergeCanonicalCsv, type LoadCanonicalOptions } from './canonical/load.ts';
@@ -35,6 +36,8 @@ interface Planned {
   argIndex: number;
   size: number;
   viaProfile: boolean;
+  /** Bank statement/remittance file (camt, MT940, BAI2, OFX, NACHA), detected from content: ingest/bank/. */
+  bank: boolean;
 }
 
 function sizeOf(path: string): number {
@@ -59,9 +62,13 @@ async function orderKey(path: string, kind: string | undefined): Promise<number>
 export async function ingestFiles(wh: Warehouse, paths: string[], opts: IngestOptions = {}): Promise<IngestResult[]> {
   const planned: Planned[] = [];
   for (const [argIndex, path] of paths.entries()) {
+    if (opts.profile === undefined && (opts.kind === undefined ? isBankFile(path) : opts.kind === 'bank')) {
+      planned.push({ path, kindOrder: loadOrderIndex('payments'), argIndex, size: sizeOf(path), viaProfile: false, bank: true });
+      continue;
+    }
     const route = await profileRoute(path, opts.profile);
     const kindOrder = route ? route.order : paths.length > 1 ? await orderKey(path, opts.kind) : 0;
-    planned.push({ path, kindOrder, argIndex, size: sizeOf(path), viaProfile: route !== undefined });
+    planned.push({ path, kindOrder, argIndex, size: sizeOf(path), viaProfile: route !== undefined, bank: false });
   }
   planned.sort((a, b) => a.kindOrder - b.kindOrder || a.argIndex - b.argIndex);
   const total = planned.reduce((s, p) => s + Math.max(1, p.size), 0);
@@ -70,6 +77,12 @@ export async function ingestFiles(wh: Warehouse, paths: string[], opts: IngestOp
   const results: IngestResult[] = [];
   for (const p of planned) {
     const weight = Math.max(1, p.size);
+    if (p.bank) {
+      results.push(await ingestBankFile(wh, p.path, { fileName: basename(p.path) }));
+      done += weight;
+      opts.onProgress?.(done, total);
+      continue;
+    }
     if (p.viaProfile) {
       results.push(...(await ingestWithProfile(wh, p.path, { profile: opts.profile, fileName: basename(p.path) })));
       done += weight;

@@ -5,7 +5,7 @@
  * A statement whose balances do not tie is still loaded; the difference goes to balance_mismatch.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { FileError } from '../../core/errors.ts';
@@ -76,12 +76,18 @@ function toCentsText(decimal: string): string {
   return formatMoney((u + 500n) / 1000n);
 }
 
+/** Whether the file's first bytes look like a supported bank format (content, never the name). */
 export function isBankFile(path: string): boolean {
+  let fd: number | null = null;
   try {
-    const fd = readFileSync(path);
-    return detectBankFormat(fd.subarray(0, 8192)) !== null;
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(8192);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return detectBankFormat(head.subarray(0, n)) !== null;
   } catch {
     return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
 }
 
