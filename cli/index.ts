@@ -8,6 +8,7 @@ import { registerProfiles } from './commands/profiles.ts';
 import { registerApplications } from './commands/applications.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerScore } from './commands/score.ts';
+import { registerMetrics } from './commands/metrics.ts';
 
 const program = new Command();
 program
@@ -24,6 +25,7 @@ registerProfiles(program);
 registerApplications(program);
 registerDemo(program);
 registerScore(program);
+registerMetrics(program);
 
 try {
   await program.parseAsync(process.argv);
