@@ -40,7 +40,7 @@ export function stackedBarChart(data, o) {
   const title = (d) => `${d[o.fill]}\n${o.xFormat ? o.xFormat(d[o.x]) : d[o.x]}: ${o.yFormat ? o.yFormat(d[o.y]) : d[o.y]}`;
   return P.plot({
     ...base(o),
-    x: { label: o.xLabel, type: o.xType ?? 'band', tickFormat: o.xTickFormat, tickRotate: o.tickRotate ?? 0 },
+    x: { label: o.xLabel, type: o.xType ?? 'band', domain: o.xDomain, tickFormat: o.xTickFormat, tickRotate: o.tickRotate ?? 0 },
     y: { label: o.yLabel, grid: true, tickFormat: o.yTickFormat },
     color: { legend: true, domain: o.fillDomain, range: o.colors },
     marks: [
@@ -55,9 +55,12 @@ export function horizontalBarChart(data, o) {
   const P = Plot();
   const title = (d) => `${d[o.y]}: ${o.xFormat ? o.xFormat(d[o.x]) : d[o.x]}`;
   const hasFill = o.fill !== undefined;
+  // Counts get whole-number ticks only.
+  const maxX = Math.max(0, ...data.map((d) => Number(d[o.x]) || 0));
+  const ticks = o.integer ? Math.max(1, Math.min(5, Math.ceil(maxX))) : undefined;
   return P.plot({
     ...base({ ...o, marginLeft: o.marginLeft ?? 150, height: o.height ?? Math.max(140, 24 * data.length + 50) }),
-    x: { label: o.xLabel, grid: true, tickFormat: o.xTickFormat, domain: o.xDomain },
+    x: { label: o.xLabel, grid: true, tickFormat: o.xTickFormat, domain: o.xDomain, ticks },
     y: { label: o.yLabel ?? null, domain: o.yDomain },
     color: hasFill ? { legend: true, domain: o.fillDomain, range: o.colors } : undefined,
     marks: [

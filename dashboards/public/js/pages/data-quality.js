@@ -73,7 +73,7 @@ async function showRejected(slot, run) {
           { key: 'field', label: 'Field' },
           { key: 'rows', label: 'Rejected rows', numeric: true },
         ],
-        chart: horizontalBarChart(byField, { label: 'rejects', y: 'field', x: 'rows', xLabel: 'Rejected rows →', width: chartWidth(4), marginLeft: 110, xFormat: (v) => fmt.number(v) }),
+        chart: horizontalBarChart(byField, { label: 'rejects', y: 'field', x: 'rows', xLabel: 'Rejected rows →', integer: true, width: chartWidth(4), marginLeft: 110, xFormat: (v) => fmt.number(v) }),
       }),
       card(
         title,
@@ -131,6 +131,7 @@ async function main() {
       chart: stackedBarChart(series, {
         label: 'load rows',
         x: 'run',
+        xDomain: [...new Set(series.map((d) => d.run))],
         y: 'rows',
         fill: 'outcome',
         fillDomain: ROW_KINDS.map((k) => k.label),
