@@ -143,7 +143,10 @@ function locateHeader(table: SourceTable, profile: MappingProfile): HeaderMatch 
   if ('missing' in found) {
     const where = profile.source.headerRow !== undefined ? `row ${profile.source.headerRow}` : `the first ${HEADER_SCAN_ROWS} rows`;
     const merged = table.merges.filter((m) => m.top <= HEADER_SCAN_ROWS);
-    const mergeHint = merged.length > 0 ? `; the sheet has merged cells in its top rows (${merged.map((m) => m.range).join(', ')}) — unmerge the header so each column has its own name` : '';
+    const sheet = table.sheet !== undefined ? `sheet "${table.sheet}" ` : '';
+    const mergeHint = merged
+      .map((m) => `; ${sheet}row ${m.top} has merged cells (${m.range}) — unmerge the header so each column has its own name`)
+      .join('');
     throw new FileError(
       `profile ${profile.name}: no header row found in ${where}; closest is line ${found.line}, which lacks ${found.missing.map(describeGroup).join(', ')}${mergeHint}`,
       { file: table.file, line: found.line },
