@@ -6,8 +6,8 @@
  * cannot place never applies on its own.
  */
 import { NameIndex } from './names.ts';
-import { ReferenceIndex, coreKeys, referenceTokens, withinOneEdit, type RefStrength } from './references.ts';
-import { findSubsets, type SubsetItem } from './subset-sum.ts';
+import { ReferenceIndex, coreKeys, plainRef, referenceTokens, statedAmounts, withinOneEdit, type RefStrength } from './references.ts';
+import { findSmallestSubsets, findSubsets, type SubsetItem } from './subset-sum.ts';
 import { discountedAmount, discountedCents, guessDeductionCause, type DeductionCause } from './terms.ts';
 
 export interface OpenItem {
@@ -86,7 +86,7 @@ export const DEFAULT_MATCH_OPTIONS: MatchOptions = {
   autoThreshold: 0.85,
   shortPayTolerance: 0.1,
   maxSubsetItems: 30,
-  maxSubsetNodes: 5_000,
+  maxSubsetNodes: 20_000,
   maxCandidates: 5,
 };
 
@@ -103,6 +103,26 @@ export function accountKey(account: string | null | undefined): string | null {
 }
 
 const STRENGTH_FACTOR: Record<RefStrength, number> = { exact: 1, ocr: 0.98, core: 0.95 };
+
+interface RefGroup {
+  /** Documents the text names (exactly, OCR-folded, by numeric core, or by a unique one-edit typo). */
+  readonly items: OpenItem[];
+  /** Documents a typo could mean, more than one each: the amount has to choose. */
+  readonly optional: OpenItem[];
+  strength: number;
+  readonly tokens: string[];
+  /** Amount the payer wrote next to a document. */
+  readonly stated: Map<OpenItem, bigint>;
+}
+
+function dayNumber(iso: string): number {
+  return Math.round(Date.parse(`${iso}T00:00:00Z`) / 86_400_000);
+}
+
+function medianDay(items: readonly OpenItem[]): number {
+  const days = items.map((it) => dayNumber(it.documentDate)).sort((a, b) => a - b);
+  return days[Math.floor(days.length / 2)] ?? 0;
+}
 
 interface CustomerEvidence {
   score: number;
@@ -368,32 +388,53 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
   // ---- Rule family 1: documents referenced in the remittance text.
   const hits = text ? ctx.searchReferences(text) : [];
   const openHits = hits.filter((h) => h.item.openCents > 0n && h.item.currency === p.currency);
-  const byCust = new Map<string, { items: OpenItem[]; strength: number; tokens: string[] }>();
+  const byCust = new Map<string, RefGroup>();
+  const group = (cid: string): RefGroup => {
+    let g = byCust.get(cid);
+    if (!g) byCust.set(cid, (g = { items: [], optional: [], strength: 1, tokens: [], stated: new Map() }));
+    return g;
+  };
+  const written = text ? statedAmounts(text) : new Map<string, bigint>();
+  const writtenByRef = new Map([...written.entries()].map(([t, c]) => [plainRef(t), c]));
+  const noteStated = (g: RefGroup, token: string, it: OpenItem) => {
+    const c = writtenByRef.get(plainRef(token));
+    if (c !== undefined) g.stated.set(it, c);
+  };
   for (const h of openHits) {
-    const g = byCust.get(h.item.customerId) ?? { items: [], strength: 1, tokens: [] };
+    const g = group(h.item.customerId);
+    if (g.items.includes(h.item)) continue;
     g.items.push(h.item);
     g.strength = Math.min(g.strength, STRENGTH_FACTOR[h.strength]);
     g.tokens.push(`${h.token}→${h.item.id} (${h.strength})`);
-    byCust.set(h.item.customerId, g);
+    noteStated(g, h.token, h.item);
   }
   if (text) {
     // References that found nothing may be typos ("1015137" for "1015173", a dropped digit): try them
-    // against the open items of customers already in play, never against the whole ledger.
+    // against the open items of customers already in play, never against the whole ledger. A typo
+    // that fits several items only makes them candidates for the amount to decide.
     const resolved = new Set(hits.map((h) => h.token));
     const unresolved = referenceTokens(text).filter((t) => !resolved.has(t));
     if (unresolved.length > 0) {
       const inPlay = new Set([...byCust.keys(), ...[...evidence.entries()].filter(([, e]) => e.score >= 0.7).map(([c]) => c)]);
       for (const cid of inPlay) {
-        const g = byCust.get(cid);
-        const taken = new Set(g?.items ?? []);
-        const fuzzy = fuzzyReferenceHits(ctx.familyItems(ctx.parent(cid) ?? cid, p.currency), unresolved.join(' ')).filter((x) => !taken.has(x.item));
-        if (fuzzy.length === 0) continue;
-        const tokens = fuzzy.map((x) => `${x.token}→${x.item.id} (one edit)`);
-        if (g) {
-          g.items.push(...fuzzy.map((x) => x.item));
-          g.strength = Math.min(g.strength, 0.9);
-          g.tokens.push(...tokens);
-        } else byCust.set(cid, { items: fuzzy.map((x) => x.item), strength: 0.9, tokens });
+        const pool = ctx.familyItems(ctx.parent(cid) ?? cid, p.currency);
+        const taken = new Set(byCust.get(cid)?.items ?? []);
+        for (const token of unresolved) {
+          const found = fuzzyReferenceHits(pool, token).filter((x) => !taken.has(x.item));
+          if (found.length === 0) continue;
+          const g = group(cid);
+          const only = found.length === 1 ? found[0] : undefined;
+          if (only) {
+            g.items.push(only.item);
+            taken.add(only.item);
+            g.strength = Math.min(g.strength, 0.9);
+            g.tokens.push(`${token}→${only.item.id} (one edit)`);
+            noteStated(g, token, only.item);
+          } else {
+            for (const x of found) if (!g.optional.includes(x.item)) g.optional.push(x.item);
+            g.tokens.push(`${token}→${found.length} items within one edit`);
+          }
+        }
       }
     }
   }
@@ -417,6 +458,61 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
     const sum = total(items);
     const tag = g.strength === 1 ? 'reference_exact' : 'reference_fuzzy';
     const f = g.strength * customerFactor;
+    // Items the text did not name (or named ambiguously) that could make up a difference: ambiguous
+    // typo matches first, then the customer's other open items closest in date to the named ones.
+    const restPool = (): OpenItem[] => {
+      const named = new Set(items);
+      const center = medianDay(items.length > 0 ? items : g.optional);
+      const others = ctx
+        .familyItems(ctx.parent(cid) ?? cid, p.currency)
+        .filter((it) => !named.has(it) && !g.optional.includes(it))
+        .sort((a, b) => Math.abs(dayNumber(a.documentDate) - center) - Math.abs(dayNumber(b.documentDate) - center));
+      return [...g.optional.filter((it) => !named.has(it)), ...others].slice(0, o.maxSubsetItems);
+    };
+    const uniqueRest = (cents: bigint): Allocation[] | null => {
+      if (cents <= 0n) return null;
+      const pool = restPool();
+      const rest = findSmallestSubsets(subsetItems(pool, p), cents, { maxPicks: 6, maxNodes: o.maxSubsetNodes });
+      const r0 = rest.solutions[0];
+      return r0 && rest.solutions.length === 1 && rest.complete ? picksToAllocations(pool, r0) : null;
+    };
+
+    if (g.stated.size > 0 && items.length > 0) {
+      // The payer wrote what they pay per document: believe it when it adds up.
+      let mismatch = false;
+      const allocations: Allocation[] = items.map((it) => {
+        const stated = g.stated.get(it);
+        if (stated === undefined) return { kind: it.kind, id: it.id, cents: signed(it), discounted: false };
+        const disc = discountOption(it, p);
+        if (stated > it.openCents) mismatch = true;
+        const cents = stated > it.openCents ? it.openCents : stated;
+        return { kind: it.kind, id: it.id, cents: it.kind === 'credit_note' ? -cents : cents, discounted: disc !== null && disc === stated };
+      });
+      const statedSum = allocations.reduce((s, a) => s + a.cents, 0n);
+      const shorts = items.filter((it) => {
+        const st = g.stated.get(it);
+        return it.kind === 'invoice' && st !== undefined && st < it.openCents && discountOption(it, p) !== st;
+      });
+      const note = `amounts written per document add up to ${fmt(statedSum)}`;
+      if (!mismatch && statedSum === R) {
+        proposals.push(make({ customerId: cid, rule: 'reference_stated_amounts', base: 0.98, allocations, evidence: [...why, note, ...(shorts.length > 0 ? [`${shorts.length} document(s) paid in part`] : [])] }, f));
+        continue;
+      }
+      if (!mismatch && statedSum < R) {
+        const rest = uniqueRest(R - statedSum);
+        if (rest) {
+          proposals.push(
+            make({ customerId: cid, rule: 'reference_stated_plus_amount', base: 0.93, allocations: [...allocations, ...rest], evidence: [...why, note, `remaining ${fmt(R - statedSum)} = ${rest.length} further open item(s)`] }, f),
+          );
+          continue;
+        }
+      }
+    }
+    if (items.length === 0) {
+      const rest = uniqueRest(R);
+      if (rest) proposals.push(make({ customerId: cid, rule: 'reference_ambiguous_amount', base: 0.9, allocations: rest, evidence: [...why, `amount ${fmt(R)} picks ${rest.length} of the candidates`] }, f));
+      continue;
+    }
     if (sum === R) {
       proposals.push(make({ customerId: cid, rule: tag, base: 0.99, allocations: fullAllocations(items), evidence: [...why, `amount ${fmt(R)} = referenced open items`] }, f));
       continue;
@@ -443,18 +539,16 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
       continue;
     }
     if (R > sum) {
-      const others = ctx.familyItems(ctx.parent(cid) ?? cid, p.currency).filter((it) => !items.includes(it)).slice(0, o.maxSubsetItems);
-      const rest = findSubsets(subsetItems(others, p), R - sum, { maxPicks: 6, maxNodes: o.maxSubsetNodes });
-      const r0 = rest.solutions[0];
-      if (r0 && rest.solutions.length === 1 && rest.complete) {
+      const rest = uniqueRest(R - sum);
+      if (rest) {
         proposals.push(
           make(
             {
               customerId: cid,
               rule: 'reference_plus_amount',
-              base: 0.92,
-              allocations: [...fullAllocations(items), ...picksToAllocations(others, r0)],
-              evidence: [...why, `remaining ${fmt(R - sum)} = ${r0.length} further open item(s) of the customer`],
+              base: 0.95,
+              allocations: [...fullAllocations(items), ...rest],
+              evidence: [...why, `remaining ${fmt(R - sum)} = ${rest.length} further open item(s) of the customer (unique combination)`],
             },
             f,
           ),
@@ -499,9 +593,10 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
         ),
       );
     } else {
+      // One named document: the whole payment is on it. Several: how the payer split it is a guess.
       proposals.push(
         make(
-          { customerId: cid, rule: 'reference_partial', base: 0.9, allocations, evidence: [...why, `partial payment: ${fmt(R)} of ${fmt(sum)} referenced`] },
+          { customerId: cid, rule: 'reference_partial', base: items.length === 1 ? 0.9 : 0.8, allocations, evidence: [...why, `partial payment: ${fmt(R)} of ${fmt(sum)} referenced`] },
           f,
         ),
       );
@@ -560,8 +655,8 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
       proposals.push(make({ customerId: cid, rule: 'amount_all_open', base: 0.96, allocations: fullAllocations(items), evidence: [...why, `amount = all ${items.length} open items`] }, cf));
       continue;
     }
-    const pool = items.slice(0, o.maxSubsetItems);
-    const sub = findSubsets(subsetItems(pool, p), R, { maxPicks: 8, maxNodes: o.maxSubsetNodes, maxSolutions: 4 });
+    const pool = items;
+    const sub = findSmallestSubsets(subsetItems(pool, p), R, { maxPicks: 8, maxNodes: o.maxSubsetNodes, maxSolutions: 4, searchItems: o.maxSubsetItems });
     if (sub.solutions.length > 0) {
       const unique = sub.solutions.length === 1 && sub.complete;
       const best = [...sub.solutions].sort((a, b) => (ageScore(pool, a) < ageScore(pool, b) ? -1 : 1))[0] ?? [];

@@ -191,3 +191,35 @@ export function withinOneEdit(a: string, b: string): boolean {
   while (i < s.length && s[i] === l[i]) i++;
   return s.slice(i) === l.slice(i + 1);
 }
+
+/**
+ * An amount as payers write it: "1,234.56", "1.234,56", "1 234,56", "1234.5" is not one (two
+ * decimals are required so invoice numbers and quantities are never read as money).
+ */
+export function parseWrittenAmount(text: string): bigint | null {
+  const t = text.replace(/^(USD|EUR|GBP|CHF|CAD|AUD|[$€£])/i, '').replace(/(USD|EUR|GBP|CHF|CAD|AUD|[$€£])$/i, '');
+  const m = /^(\d{1,3}(?:([,.' \u00a0])\d{3})*|\d+)([.,])(\d{2})$/.exec(t);
+  if (!m) return null;
+  const [, whole = '', thousands, decimal] = m;
+  if (thousands !== undefined && thousands === decimal) return null;
+  return BigInt(whole.replace(/[,.' \u00a0]/g, '')) * 100n + BigInt(m[4] ?? '0');
+}
+
+/**
+ * Remittance advices list what is paid per document: "INV-1 1,234.56; INV-2 99.00". Returns the
+ * amount written right after each reference token (a currency code or ':' may sit between).
+ */
+export function statedAmounts(text: string): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  const tokens = text
+    .split(/[\s;|]+/)
+    .map((t) => t.replace(/^[#(]+|[,:=)]+$/g, ''))
+    .filter((t) => t !== '' && !/^(USD|EUR|GBP|CHF|CAD|AUD|[$€£:=-])$/i.test(t));
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const ref = tokens[i] ?? '';
+    if (!/\d/.test(ref) || parseWrittenAmount(ref) !== null || DATE_LIKE.test(ref)) continue;
+    const amount = parseWrittenAmount(tokens[i + 1] ?? '');
+    if (amount !== null && amount > 0n) out.set(ref, amount);
+  }
+  return out;
+}

@@ -33,6 +33,8 @@ export interface SubsetOptions {
   readonly maxPicks?: number;
   readonly maxNodes?: number;
   readonly maxSolutions?: number;
+  /** findSmallestSubsets only: how many items (in the given order) the search beyond pairs may use. */
+  readonly searchItems?: number;
 }
 
 export function findSubsets(items: readonly SubsetItem[], target: bigint, options: SubsetOptions = {}): SubsetResult {
@@ -87,4 +89,42 @@ export function findSubsets(items: readonly SubsetItem[], target: bigint, option
   const finished = visit(0, target);
   if (!finished && solutions.length >= maxSolutions) complete = false;
   return { solutions, complete };
+}
+
+/**
+ * The fewest items that make up the target. One or two items are found by lookup over the whole
+ * list, so "unique" there is exact however many items there are; larger combinations fall back to
+ * the bounded search. A payer who pays an amount that one open item has, and no other single item
+ * or pair explains, almost certainly pays that item.
+ */
+export function findSmallestSubsets(items: readonly SubsetItem[], target: bigint, options: SubsetOptions = {}): SubsetResult {
+  const maxSolutions = options.maxSolutions ?? 2;
+  const flat = items.flatMap((it) => it.options.map((o) => ({ key: it.key, cents: o.cents, discounted: o.discounted })));
+  const singles = flat.filter((x) => x.cents === target);
+  const singleKeys = new Set(singles.map((s) => s.key));
+  if (singleKeys.size > 0) {
+    const seen = new Set<number>();
+    const solutions = singles.filter((s) => !seen.has(s.key) && (seen.add(s.key), true)).slice(0, maxSolutions).map((s) => [s]);
+    return { solutions, complete: true };
+  }
+  const byCents = new Map<bigint, typeof flat>();
+  for (const x of flat) {
+    const list = byCents.get(x.cents);
+    if (list) list.push(x);
+    else byCents.set(x.cents, [x]);
+  }
+  const pairs: SubsetPick[][] = [];
+  const seenPairs = new Set<string>();
+  for (const a of flat) {
+    for (const b of byCents.get(target - a.cents) ?? []) {
+      if (b.key === a.key) continue;
+      const id = a.key < b.key ? `${a.key}|${b.key}` : `${b.key}|${a.key}`;
+      if (seenPairs.has(id)) continue;
+      seenPairs.add(id);
+      pairs.push(a.key < b.key ? [a, b] : [b, a]);
+      if (pairs.length >= maxSolutions) return { solutions: pairs, complete: true };
+    }
+  }
+  if (pairs.length > 0) return { solutions: pairs, complete: true };
+  return findSubsets(options.searchItems === undefined ? items : items.slice(0, options.searchItems), target, options);
 }

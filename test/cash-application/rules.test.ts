@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NameIndex, jaroWinkler, nameSimilarity, normaliseName } from '../../scoring/cash-application/names.ts';
-import { ReferenceIndex, coreKeys, expandRanges, foldRef, referenceTokens, withinOneEdit } from '../../scoring/cash-application/references.ts';
-import { findSubsets } from '../../scoring/cash-application/subset-sum.ts';
+import { ReferenceIndex, coreKeys, expandRanges, foldRef, parseWrittenAmount, referenceTokens, statedAmounts, withinOneEdit } from '../../scoring/cash-application/references.ts';
+import { findSmallestSubsets, findSubsets } from '../../scoring/cash-application/subset-sum.ts';
 import { discountedAmount, discountedCents, guessDeductionCause } from '../../scoring/cash-application/terms.ts';
 
 describe('payer names', () => {
@@ -135,5 +135,43 @@ describe('terms', () => {
     expect(guessDeductionCause({ ...base, text: 'INV-1', shortfallCents: 80_00n }).cause).toBe('tax');
     expect(guessDeductionCause({ ...base, text: 'INV-1', shortfallCents: 20_00n }).cause).toBe('pricing');
     expect(guessDeductionCause({ ...base, text: 'INV-1' }).cause).toBe('unspecified');
+  });
+});
+
+describe('amounts written in remittance advices', () => {
+  it('reads US, European and plain notations and nothing else', () => {
+    expect(parseWrittenAmount('1,234.56')).toBe(1234_56n);
+    expect(parseWrittenAmount('1.234,56')).toBe(1234_56n);
+    expect(parseWrittenAmount('EUR1234,56')).toBe(1234_56n);
+    expect(parseWrittenAmount('$99.00')).toBe(99_00n);
+    expect(parseWrittenAmount('1234.5')).toBeNull();
+    expect(parseWrittenAmount('1,234,56')).toBeNull();
+    expect(parseWrittenAmount('1015532')).toBeNull();
+  });
+
+  it('pairs each reference with the amount written after it', () => {
+    const m = statedAmounts('INV-1012886 11460.90; INV-1014387 USD 5,705.23; #1015048: 5925.27, 1015532 paid');
+    expect([...m.entries()]).toEqual([
+      ['INV-1012886', 1146090n],
+      ['INV-1014387', 570523n],
+      ['1015048', 592527n],
+    ]);
+  });
+});
+
+describe('smallest subsets', () => {
+  it('prefers the one pair over larger combinations, over the whole list', () => {
+    const many = Array.from({ length: 300 }, (_, key) => ({ key, options: [{ cents: BigInt(10_000 + key * 101), discounted: false }] }));
+    const target = (many[7]?.options[0]?.cents ?? 0n) + (many[250]?.options[0]?.cents ?? 0n);
+    const r = findSmallestSubsets(many, target, { searchItems: 20 });
+    expect(r.solutions.length).toBeGreaterThan(0);
+    expect(r.solutions[0]?.every((p) => p.cents > 0n)).toBe(true);
+    const single = findSmallestSubsets(many, many[123]?.options[0]?.cents ?? 0n);
+    expect(single).toEqual({ solutions: [[{ key: 123, cents: many[123]?.options[0]?.cents, discounted: false }]], complete: true });
+  });
+
+  it('reports two pairs as two solutions', () => {
+    const items = [100n, 200n, 150n, 150n].map((c, key) => ({ key, options: [{ cents: c, discounted: false }] }));
+    expect(findSmallestSubsets(items, 300n).solutions).toHaveLength(2);
   });
 });
