@@ -194,16 +194,27 @@ export async function finishLoadRun(
   );
 }
 
-/** The message people see for a failure: where (line, field) plus what. */
-export function describeFailure(err: unknown): { message: string; line: number | null; field: string | null } {
+/** The load_runs message for a failure (where: line, field — plus what) and the bare reason for rejected_rows. */
+export function describeFailure(err: unknown): {
+  message: string;
+  reason: string;
+  line: number | null;
+  field: string | null;
+} {
   if (err instanceof ArIntelError) {
     const { line, field } = err.location;
     const where = [line !== undefined ? `line ${line}` : undefined, field !== undefined ? `field ${field}` : undefined]
       .filter((p): p is string => p !== undefined)
       .join(', ');
-    return { message: where ? `${where}: ${err.message}` : err.message, line: line ?? null, field: field ?? null };
+    return {
+      message: where ? `${where}: ${err.message}` : err.message,
+      reason: err.message,
+      line: line ?? null,
+      field: field ?? null,
+    };
   }
-  return { message: (err as Error).message ?? String(err), line: null, field: null };
+  const text = (err as Error).message ?? String(err);
+  return { message: text, reason: text, line: null, field: null };
 }
 
 /**
@@ -216,10 +227,10 @@ export async function recordFailedLoad(
   err: unknown,
   rowsRead = 0,
 ): Promise<IngestResult> {
-  const { message, line, field } = describeFailure(err);
+  const { message, reason, line, field } = describeFailure(err);
   const run = await wh.transaction(async (conn) => {
     const handle = await startLoadRun(conn, meta);
-    await recordRejectedRows(conn, handle.loadRunId, [{ line, field, value: null, reason: message }]);
+    await recordRejectedRows(conn, handle.loadRunId, [{ line, field, value: null, reason }]);
     await finishLoadRun(conn, handle.loadRunId, 'failed', {
       rowsRead,
       rowsLoaded: 0,

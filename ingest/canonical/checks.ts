@@ -33,13 +33,13 @@ const DATE_RE = String.raw`\d{4}-\d{2}-\d{2}`;
 const TS_RE = String.raw`\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?Z?`;
 
 export function timestampCast(v: string): string {
-  return `cast(rtrim(replace(${v}, 'T', ' '), 'Z') as timestamp)`;
+  return `try_cast(rtrim(replace(${v}, 'T', ' '), 'Z') as timestamp)`;
 }
 
 function decimalReason(col: string, v: string, places: number, digits: number, nonNeg: boolean): string {
   const ok = `regexp_full_match(${v}, ${lit(String.raw`[+-]?\d{1,${digits}}(\.\d{1,${places}})?`)})`;
   const parts = [
-    `when ${ok} and ${nonNeg ? `starts_with(${v}, '-') and cast(${v} as decimal(38, ${places})) <> 0` : 'false'}
+    `when ${ok} and ${nonNeg ? `starts_with(${v}, '-') and try_cast(${v} as decimal(38, ${places})) <> 0` : 'false'}
        then ${says(col, v, 'must not be negative')}`,
     `when ${ok} then null`,
     `when regexp_full_match(${v}, ${lit(String.raw`[+-]?\d+\.\d+`)}) and
@@ -65,7 +65,7 @@ function typeReason(c: ColumnSpec, v: string): string | null {
     case 'timestamp':
       return `case when not regexp_full_match(${v}, ${lit(TS_RE)})
           then ${says(col, v, 'is not a timestamp in the form YYYY-MM-DDTHH:MM:SS')}
-        when try_cast(rtrim(replace(${v}, 'T', ' '), 'Z') as timestamp) is null
+        when ${timestampCast(v)} is null
           then ${says(col, v, 'is not a real date and time')} end`;
     case 'money':
       return decimalReason(col, v, 2, 16, false);
@@ -74,11 +74,11 @@ function typeReason(c: ColumnSpec, v: string): string | null {
     case 'rate':
       return `case when not regexp_full_match(${v}, ${lit(String.raw`\+?\d{1,10}(\.\d{1,8})?`)})
           then ${says(col, v, "is not a positive decimal rate with at most 8 decimal places and '.' as separator")}
-        when cast(${v} as decimal(18, 8)) <= 0 then ${says(col, v, 'must be greater than 0')} end`;
+        when try_cast(${v} as decimal(18, 8)) <= 0 then ${says(col, v, 'must be greater than 0')} end`;
     case 'pct':
       return `case when not regexp_full_match(${v}, ${lit(String.raw`\d{1,3}(\.\d{1,2})?`)})
           then ${says(col, v, "is not a percentage between 0 and 100 with at most 2 decimal places and '.' as separator")}
-        when cast(${v} as decimal(5, 2)) > 100 then ${says(col, v, 'is more than 100')} end`;
+        when try_cast(${v} as decimal(5, 2)) > 100 then ${says(col, v, 'is more than 100')} end`;
     case 'int_nonneg':
       return `case when not regexp_full_match(${v}, ${lit(String.raw`\+?\d{1,9}`)})
           then ${says(col, v, 'is not a whole number of 0 or more')} end`;
@@ -104,7 +104,10 @@ export function columnReason(spec: KindSpec, c: ColumnSpec, alias = 'r'): string
   return `case when ${v} is null then ${whenEmpty} ${type ? `else (${type})` : ''} end`;
 }
 
-/** The typed value of a cell (only evaluated on rows that passed the checks). */
+/**
+ * The typed value of a cell. TRY_CAST because it is computed in the same pass as the checks: rows that
+ * fail them are set aside, so their (NULL or rounded) typed values are never stored.
+ */
 export function typedValue(c: ColumnSpec, alias = 'r'): string {
   const v = cell(c.name, alias);
   let expr: string;
@@ -114,23 +117,23 @@ export function typedValue(c: ColumnSpec, alias = 'r'): string {
       expr = v;
       break;
     case 'date':
-      expr = `cast(${v} as date)`;
+      expr = `try_cast(${v} as date)`;
       break;
     case 'timestamp':
       expr = timestampCast(v);
       break;
     case 'money':
     case 'money_nonneg':
-      expr = `cast(${v} as decimal(18, 2))`;
+      expr = `try_cast(${v} as decimal(18, 2))`;
       break;
     case 'rate':
-      expr = `cast(${v} as decimal(18, 8))`;
+      expr = `try_cast(${v} as decimal(18, 8))`;
       break;
     case 'pct':
-      expr = `cast(${v} as decimal(5, 2))`;
+      expr = `try_cast(${v} as decimal(5, 2))`;
       break;
     case 'int_nonneg':
-      expr = `cast(${v} as integer)`;
+      expr = `try_cast(${v} as integer)`;
       break;
     case 'bool':
       expr = `(lower(${v}) = 'true')`;
@@ -158,8 +161,9 @@ export interface RowCheck {
 }
 
 /**
- * Checks spanning several columns; each runs only when the columns it needs are present in the file and
- * individually valid, so one mistake is reported once.
+ * Checks spanning several columns. failsWhen is NULL-safe on invalid cells (TRY_CAST) so it can run over
+ * every row; the reason is only reported when the cells it needs are individually valid, so one mistake
+ * is reported once.
  */
 export function rowChecks(spec: KindSpec, present: ReadonlySet<string>, alias = 'r'): RowCheck[] {
   const v = (c: string) => cell(c, alias);
@@ -171,7 +175,7 @@ export function rowChecks(spec: KindSpec, present: ReadonlySet<string>, alias = 
         {
           field: 'due_date',
           needs: ['due_date', 'invoice_date'],
-          failsWhen: `cast(${v('due_date')} as date) < cast(${v('invoice_date')} as date)`,
+          failsWhen: `try_cast(${v('due_date')} as date) < try_cast(${v('invoice_date')} as date)`,
           reason: `${lit("due_date: '")} || ${v('due_date')} || ${lit("' is before invoice_date '")} || ${v('invoice_date')} || ''''`,
         },
         {
@@ -189,7 +193,7 @@ export function rowChecks(spec: KindSpec, present: ReadonlySet<string>, alias = 
         {
           field: 'paid_amount',
           needs: ['paid_amount'],
-          failsWhen: `${v('paid_amount')} is not null and cast(${v('paid_amount')} as decimal(18, 2)) <= 0`,
+          failsWhen: `try_cast(${v('paid_amount')} as decimal(18, 2)) <= 0`,
           reason: `${lit("paid_amount: '")} || ${v('paid_amount')} || ${lit("' must be greater than 0")}`,
         },
       ];
@@ -213,7 +217,7 @@ export function rowChecks(spec: KindSpec, present: ReadonlySet<string>, alias = 
         {
           field: 'resolved_date',
           needs: ['resolved_date', 'opened_date'],
-          failsWhen: `cast(${v('resolved_date')} as date) < cast(${v('opened_date')} as date)`,
+          failsWhen: `try_cast(${v('resolved_date')} as date) < try_cast(${v('opened_date')} as date)`,
           reason: `${lit("resolved_date: '")} || ${v('resolved_date')} || ${lit("' is before opened_date '")} || ${v('opened_date')} || ''''`,
         },
       ];

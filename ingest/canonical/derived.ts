@@ -46,18 +46,15 @@ export async function applyDerivedRecords(
         fileName: run.fileName,
         loadRunId: run.loadRunId,
       });
-      await conn.run(`create or replace temp table ${paid}_app as
-        select application_id, payment_id, invoice_id, amount, applied_date, 'imported' as method, __line from ${paid}`);
       await mergeInto(conn, {
         table: 'payment_applications',
         key: ['application_id'],
         columns: ['payment_id', 'invoice_id', 'amount', 'applied_date', 'method'],
-        source: `${paid}_app`,
+        source: `(select application_id, payment_id, invoice_id, amount, applied_date, 'imported' as method, __line from ${paid})`,
         fileName: run.fileName,
         loadRunId: run.loadRunId,
       });
       await conn.run(`drop table ${paid}`);
-      await conn.run(`drop table ${paid}_app`);
       const changed = payments.inserted + payments.updated;
       if (changed > 0) {
         notes.push(

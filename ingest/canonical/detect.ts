@@ -54,7 +54,16 @@ function suggestion(name: string, spec: KindSpec, present: ReadonlySet<string>):
   return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 4)) ? ` (did you mean '${best}'?)` : '';
 }
 
-function layoutError(spec: KindSpec, names: readonly string[], how: string): FileError {
+/** A header that does not fit a kind; carries the kind so the failed load is recorded under it. */
+export class LayoutError extends FileError {
+  readonly kind: string;
+  constructor(kind: string, message: string, location: { line: number; field?: string }) {
+    super(message, location);
+    this.kind = kind;
+  }
+}
+
+function layoutError(spec: KindSpec, names: readonly string[], how: string): LayoutError {
   const { missing, unknown } = problems(spec, names);
   const present = new Set(names);
   const parts: string[] = [];
@@ -64,8 +73,9 @@ function layoutError(spec: KindSpec, names: readonly string[], how: string): Fil
       `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'${suggestion(u, spec, present)}`).join(', ')}`,
     );
   }
-  return new FileError(
-    `header does not match the ${spec.kind} layout (${how}): ${parts.join('; ')}. ` +
+  return new LayoutError(
+    spec.kind,
+    `the header does not fit the ${spec.kind} layout (${how}): ${parts.join('; ')}. ` +
       `Expected ${spec.columns.map((c) => (c.required ? c.name : `[${c.name}]`)).join(', ')}`,
     { line: 1, field: missing[0] ?? unknown[0] },
   );
@@ -109,9 +119,8 @@ export function resolveLayout(headerNames: readonly string[], path: string, kind
     const { missing, unknown } = problems(spec, names);
     return spec.columns.filter((c) => have.has(c.name)).length - missing.length - unknown.length / 2;
   };
-  const nearest =
-    kindFromFileName(path) ??
-    [...KINDS].sort((a, b) => score(b) - score(a)).find((spec) => spec.key.some((k) => have.has(k)));
+  const named = kindFromFileName(path);
+  const nearest = named ?? [...KINDS].sort((a, b) => score(b) - score(a)).find((spec) => spec.key.some((k) => have.has(k)));
   if (!nearest) {
     throw new FileError(
       `cannot tell which kind of export this is from its header (${names.join(', ')}); ` +
@@ -119,5 +128,5 @@ export function resolveLayout(headerNames: readonly string[], path: string, kind
       { line: 1 },
     );
   }
-  throw layoutError(nearest, names, `nearest kind ${nearest.kind}`);
+  throw layoutError(nearest, names, named ? 'the kind the file name gives' : 'the closest kind');
 }

@@ -17,7 +17,7 @@ import { ArIntelError, FileError } from '../../core/errors.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
 import { recordFailedLoad, recordRejectedRows, runLoad, type IngestResult, type LoadCounts, type RejectedRow } from '../load-run.ts';
 import { cell, columnReason, ident, lit, rowChecks, typedValue } from './checks.ts';
-import { resolveLayout, type ResolvedLayout } from './detect.ts';
+import { LayoutError, resolveLayout, type ResolvedLayout } from './detect.ts';
 import { applyDerivedRecords, type DerivedCounts } from './derived.ts';
 import { linesAtOffsets, parseHeader, recordStarts, scanFile, type FileScan } from './file-scan.ts';
 import { SOURCE_LINE_COLUMN, kindSpec, type ColumnSpec } from './kinds.ts';
@@ -57,7 +57,7 @@ export async function loadCanonicalFile(wh: Warehouse, csvPath: string, opts: Lo
     prepared = await prepareCanonicalFile(csvPath, opts.kind);
   } catch (err) {
     if (!(err instanceof ArIntelError)) throw err;
-    const kind = opts.kind ?? guessKind(csvPath);
+    const kind = opts.kind ?? (err instanceof LayoutError ? err.kind : guessKind(csvPath));
     return recordFailedLoad(wh, { fileName, sha256: opts.sha256 ?? '', kind, profile }, err);
   }
   opts.onProgress?.(0.2);
@@ -230,12 +230,20 @@ export async function mergePrepared(
 ): Promise<LoadCounts> {
   const { spec } = p.layout;
   const id = run.loadRunId.replace(/\D/g, '');
-  const t = { raw: `raw_${id}`, rej: `rej_${id}`, scan: `rejscan_${id}`, lines: `lines_${id}`, chk: `chk_${id}`, dup: `dup_${id}`, stg: `stg_${id}` };
+  const t = {
+    raw: `raw_${id}`,
+    rej: `rej_${id}`,
+    scan: `rejscan_${id}`,
+    lines: `lines_${id}`,
+    stg: `stg_${id}`,
+    dup: `dup_${id}`,
+  };
   const present = new Set(p.layout.columns);
   const cols = spec.columns.filter((c) => present.has(c.name));
+  const raw = `(select *, rowid - (select min(rowid) from ${t.raw}) as __i from ${t.raw})`;
 
   const structural = await readRaw(conn, p, t.raw, t.rej, t.scan);
-  progress(0.5);
+  progress(0.4);
   const rowsOut = await count(conn, `select count(*) as n from ${t.raw}`);
   const offsetLines = await linesAtOffsets(
     p.path,
@@ -255,62 +263,103 @@ export async function mergePrepared(
     ? `coalesce(try_cast(${cell(SOURCE_LINE_COLUMN)} as integer), ${map.expr})`
     : map.expr;
 
-  // Per-cell reasons, then cross-field reasons that only fire when their own cells are fine.
+  // One pass: typed values plus a flag saying whether every check passed. The reasons themselves are
+  // only worked out for the rows that failed (normally few), below.
   const checks = rowChecks(spec, present).filter((rc) => rc.needs.every((n) => present.has(n)));
-  const reasonCols = cols.map((c) => `${columnReason(spec, c)} as ${ident(`__r_${c.name}`)}`);
-  const rowReasonCols = checks.map(
-    (rc, k) =>
-      `case when ${rc.needs.map((n) => `${ident(`__r_${n}`)} is null`).join(' and ')} and (${rc.failsWhen})
-         then ${rc.reason} end as ${ident(`__x_${k}`)}`,
-  );
-  const allReasons = [...cols.map((c) => `__r_${c.name}`), ...checks.map((_, k) => `__x_${k}`)];
+  const okParts = [...cols.map((c) => `(${columnReason(spec, c)}) is null`), ...checks.map((rc) => `not coalesce(${rc.failsWhen}, false)`)];
+  const stored = cols.filter((c) => !c.derived);
+  const derived = cols.filter((c) => c.derived);
+  const extra: { name: string; sql: string }[] = [];
+  const params: string[] = [];
+  if (spec.kind === 'applications') {
+    extra.push({
+      name: 'application_id',
+      sql: importedApplicationIdSql(
+        cell('payment_id'),
+        cell('invoice_id'),
+        present.has('credit_note_id') ? cell('credit_note_id') : 'null',
+      ),
+    });
+    extra.push({ name: 'method', sql: `'imported'` });
+  }
+  if (spec.kind === 'payments') {
+    params.push(run.profile ?? 'canonical');
+    extra.push({ name: 'source', sql: '$1' });
+  }
   await conn.run(
-    `create temp table ${t.chk} as
-     select r.*, ${allReasons.length > 0 ? allReasons.map((n) => `${ident(n)} is not null`).join(' or ') : 'false'} as __bad
-     from (
-       select r.*${rowReasonCols.length > 0 ? `, ${rowReasonCols.join(', ')}` : ''}
-       from (
-         select ${lineExpr} as __line, r.*, ${reasonCols.join(', ')}
-         from (select *, rowid - (select min(rowid) from ${t.raw}) as __i from ${t.raw}) r ${map.join}
-       ) r
-     ) r`,
+    `create temp table ${t.stg} as
+     select ${lineExpr} as __line, r.__i, ${[
+       ...stored.map((c) => `${typedValue(c)} as ${ident(targetOf(c))}`),
+       ...derived.map((c) => `${typedValue(c)} as ${ident(c.name)}`),
+       ...extra.map((e) => `${e.sql} as ${ident(e.name)}`),
+     ].join(', ')}, ${okParts.length > 0 ? okParts.join(' and ') : 'true'} as __ok
+     from ${raw} r ${map.join}`,
+    params,
   );
-  await conn.run(`drop table ${t.raw}`);
+  progress(0.6);
+
+  const key =
+    spec.kind === 'applications'
+      ? ['application_id']
+      : spec.key.map((k) => targetOf(spec.columns.find((c) => c.name === k) ?? { name: k, type: 'id', required: true }));
 
   // Within one file a natural key may appear once; later copies are rejected naming the first line.
-  const keyCells = spec.key.filter((k) => present.has(k));
-  const keyText = keyCells.map((k) => `coalesce(${cell(k, 'c')}, '')`);
+  const keyCols = key.map((k) => `s.${ident(k)}`);
+  const keyText = keyCols.map((k) => `coalesce(${k}::varchar, '')`).join(` || ', ' || `);
   await conn.run(
     `create temp table ${t.dup} as
      with firsts as (
-       select ${keyText.map((k, i) => `${k} as k${i}`).join(', ')}, min(c.__line) as first_line
-       from ${t.chk} c where not c.__bad group by all having count(*) > 1
+       select ${key.map(ident).join(', ')}, min(__line) as first_line
+       from ${t.stg} where __ok group by all having count(*) > 1
      )
-     select c.__line, f.first_line, ${keyText.join(` || ', ' || `)} as key_text
-     from ${t.chk} c join firsts f on ${keyText.map((k, i) => `${k} = f.k${i}`).join(' and ')}
-     where not c.__bad and c.__line > f.first_line`,
+     select s.__i, s.__line, f.first_line, ${keyText} as key_text
+     from ${t.stg} s join firsts f on ${key.map((k) => `s.${ident(k)} is not distinct from f.${ident(k)}`).join(' and ')}
+     where s.__ok and s.__line > f.first_line`,
   );
 
-  const keyLabel = keyCells.join('/');
-  const rejectSelects = [
-    ...cols.map(
-      (c) =>
-        `select __line, ${lit(c.name)}, ${ident(c.name)}, ${ident(`__r_${c.name}`)} from ${t.chk} where ${ident(`__r_${c.name}`)} is not null`,
-    ),
-    ...checks.map(
+  // Reasons for the rows that failed: per cell, then cross-field checks whose own cells are fine.
+  const badRows = await count(conn, `select count(*) as n from ${t.stg} where not __ok`);
+  const dupRows = await count(conn, `select count(*) as n from ${t.dup}`);
+  const keyLabel = spec.kind === 'applications' ? 'payment_id/invoice_id/credit_note_id' : spec.key.join('/');
+  const selects: string[] = [];
+  if (badRows > 0) {
+    const reasonCols = cols.map((c) => `${columnReason(spec, c)} as ${ident(`__r_${c.name}`)}`);
+    const rowReasonCols = checks.map(
       (rc, k) =>
-        `select __line, ${lit(rc.field)}, ${present.has(rc.field) ? ident(rc.field) : 'null'}, ${ident(`__x_${k}`)}
-         from ${t.chk} where ${ident(`__x_${k}`)} is not null`,
-    ),
-    `select __line, ${lit(keyCells[0] ?? '')}, key_text,
-       ${lit(`${keyLabel} '`)} || key_text || ${lit("' already appears on line ")} || first_line::varchar || ${lit(' of this file; only the first is loaded')}
-     from ${t.dup}`,
-  ];
-  await conn.run(
-    `insert into rejected_rows (load_run_id, line, field, value, reason)
-     select $1::bigint, * from (${rejectSelects.join('\nunion all\n')}) order by 2`,
-    [run.loadRunId],
-  );
+        `case when ${rc.needs.map((n) => `(${columnReason(spec, spec.columns.find((c) => c.name === n) ?? cols[0]!)}) is null`).join(' and ')}
+           and coalesce(${rc.failsWhen}, false) then ${rc.reason} end as ${ident(`__x_${k}`)}`,
+    );
+    const bad = `(select b.__line, r.*, ${[...reasonCols, ...rowReasonCols].join(', ')}
+       from ${raw} r join ${t.stg} b on b.__i = r.__i and not b.__ok)`;
+    selects.push(
+      `select __line, field, value, reason from ${bad} unpivot include nulls (
+         (value, reason) for field in (${[
+           ...cols.map((c) => `(${ident(c.name)}, ${ident(`__r_${c.name}`)}) as ${lit(c.name)}`),
+           ...checks.map(
+             (rc, k) => `(${present.has(rc.field) ? ident(rc.field) : 'null'}, ${ident(`__x_${k}`)}) as ${lit(`${rc.field}#${k}`)}`,
+           ),
+         ].join(', ')})
+       ) where reason is not null`,
+    );
+  }
+  if (dupRows > 0) {
+    selects.push(
+      `select __line, ${lit(spec.kind === 'applications' ? 'payment_id' : (spec.key[0] ?? ''))}, key_text,
+         ${lit(`${keyLabel} '`)} || key_text || ${lit("' already appears on line ")} || first_line::varchar ||
+         ${lit(' of this file; only the first is loaded')}
+       from ${t.dup}`,
+    );
+  }
+  if (selects.length > 0) {
+    await conn.run(
+      `insert into rejected_rows (load_run_id, line, field, value, reason)
+       select $1::bigint, __line, split_part(field, '#', 1), value, reason
+       from (${selects.map((q) => `select * from (${q}) as q(__line, field, value, reason)`).join('\nunion all\n')})
+       order by __line`,
+      [run.loadRunId],
+    );
+    await conn.run(`delete from ${t.stg} where not __ok or __i in (select __i from ${t.dup})`);
+  }
   const structuralRows: RejectedRow[] = structural.map((s, k) => ({
     line: rejectLines[k] ?? null,
     field: null,
@@ -321,41 +370,10 @@ export async function mergePrepared(
       (s.found > s.expected ? ' — a value containing a comma must be in double quotes' : ''),
   }));
   await recordRejectedRows(conn, run.loadRunId, structuralRows);
-  const badRows = await count(conn, `select count(*) as n from ${t.chk} where __bad`);
-  const dupRows = await count(conn, `select count(*) as n from ${t.dup}`);
-  progress(0.75);
-
-  // Typed rows ready to merge (checks guarantee every cast succeeds).
-  const stored = cols.filter((c) => !c.derived);
-  const derived = cols.filter((c) => c.derived);
-  const extra: { name: string; sql: string }[] = [];
-  const params: string[] = [];
-  if (spec.kind === 'applications') {
-    extra.push({
-      name: 'application_id',
-      sql: importedApplicationIdSql(cell('payment_id', 'c'), cell('invoice_id', 'c'), present.has('credit_note_id') ? cell('credit_note_id', 'c') : 'null'),
-    });
-    extra.push({ name: 'method', sql: `'imported'` });
-  }
-  if (spec.kind === 'payments') {
-    params.push(run.profile ?? 'canonical');
-    extra.push({ name: 'source', sql: '$1' });
-  }
-  await conn.run(
-    `create temp table ${t.stg} as
-     select c.__line, ${[
-       ...stored.map((c) => `${typedValue(c, 'c')} as ${ident(targetOf(c))}`),
-       ...derived.map((c) => `${typedValue(c, 'c')} as ${ident(c.name)}`),
-       ...extra.map((e) => `${e.sql} as ${ident(e.name)}`),
-     ].join(', ')}
-     from ${t.chk} c
-     where not c.__bad and not exists (select 1 from ${t.dup} d where d.__line = c.__line)`,
-    params,
-  );
-  await conn.run(`drop table ${t.chk}`);
+  await conn.run(`drop table ${t.raw}`);
   await conn.run(`drop table ${t.dup}`);
+  progress(0.7);
 
-  const key = spec.kind === 'applications' ? ['application_id'] : spec.key.map((k) => targetOf(spec.columns.find((c) => c.name === k) ?? { name: k, type: 'id', required: true }));
   const nonKey = [
     ...stored.map(targetOf).filter((c) => !key.includes(c)),
     ...extra.map((e) => e.name).filter((n) => !key.includes(n)),
@@ -368,11 +386,9 @@ export async function mergePrepared(
     fileName: run.fileName,
     loadRunId: run.loadRunId,
   });
+  progress(0.9);
   const derivedCounts: DerivedCounts = await applyDerivedRecords(conn, spec.kind, t.stg, present, run);
-  await conn.run(`drop table ${t.stg}`);
-  await conn.run(`drop table if exists ${t.lines}`);
-  await conn.run(`drop table if exists ${t.rej}`);
-  await conn.run(`drop table if exists ${t.scan}`);
+  for (const table of [t.stg, t.lines, t.rej, t.scan]) await conn.run(`drop table if exists ${table}`);
   progress(1);
 
   const rowsRead = rowsOut + structural.length;

@@ -14,7 +14,7 @@ export interface MergeSpec {
   key: readonly string[];
   /** Non-key columns the source provides (warehouse names). */
   columns: readonly string[];
-  /** Temp table holding the typed rows: key + columns + __line. */
+  /** Temp table (or parenthesised query) with the typed rows: key + columns + __line. */
   source: string;
   /** Where the rows came from (load_runs.file_name) and the run writing them. */
   fileName: string;
@@ -32,33 +32,47 @@ export async function mergeInto(conn: DuckDBConnection, m: MergeSpec): Promise<M
   const keyMatch = m.key.map((k) => `t.${ident(k)} = s.${ident(k)}`).join(' and ');
   const sameExpr =
     m.columns.length === 0 ? 'true' : m.columns.map((c) => `t.${ident(c)} is not distinct from s.${ident(c)}`).join(' and ');
-  const cls = `${m.source}_cls`;
-  await conn.run(
-    `create or replace temp table ${cls} as
-     select s.*, case when t.${ident(m.key[0] ?? '')} is null then 'new' when ${sameExpr} then 'same' else 'changed' end as __cls
-     from ${m.source} s left join ${t} t on ${keyMatch}`,
-  );
-  const counts = (await conn.runAndReadAll(`select __cls, count(*)::integer as n from ${cls} group by __cls`))
-    .getRowObjectsJson() as { __cls: string; n: number }[];
-  const n = (c: string) => Number(counts.find((r) => r.__cls === c)?.n ?? 0);
+  let same = 0;
+  let updated = 0;
+  // An empty table (first load, benchmarks) needs no comparison at all.
+  const tableHasRows = one(await conn.runAndReadAll(`select exists (select 1 from ${t}) as x`)).x === true;
+  if (tableHasRows) {
+    const c = one(
+      await conn.runAndReadAll(
+        `select count(*) filter (where ${sameExpr})::integer as same, count(*) filter (where not (${sameExpr}))::integer as changed
+         from ${m.source} s join ${t} t on ${keyMatch}`,
+      ),
+    );
+    same = Number(c.same ?? 0);
+    updated = Number(c.changed ?? 0);
+    if (updated > 0) {
+      const sets = [
+        ...m.columns.map((c) => `${ident(c)} = s.${ident(c)}`),
+        'source_file = $1',
+        'source_line = s.__line',
+        'load_run_id = $2::bigint',
+      ];
+      await conn.run(
+        `update ${t} as t set ${sets.join(', ')} from ${m.source} s where ${keyMatch} and not (${sameExpr})`,
+        [m.fileName, m.loadRunId],
+      );
+    }
+  }
   const all = [...m.key, ...m.columns];
-  if (n('new') > 0) {
-    await conn.run(
+  const inserted = one(
+    await conn.runAndReadAll(
       `insert into ${t} (${all.map(ident).join(', ')}, source_file, source_line, load_run_id)
        select ${all.map((c) => `s.${ident(c)}`).join(', ')}, $1, s.__line, $2::bigint
-       from ${cls} s where s.__cls = 'new' order by s.__line`,
+       from ${m.source} s
+       ${tableHasRows ? `where not exists (select 1 from ${t} t where ${keyMatch})` : ''}`,
       [m.fileName, m.loadRunId],
-    );
-  }
-  if (n('changed') > 0) {
-    const sets = [...m.columns.map((c) => `${ident(c)} = s.${ident(c)}`), 'source_file = $1', 'source_line = s.__line', 'load_run_id = $2::bigint'];
-    await conn.run(
-      `update ${t} as t set ${sets.join(', ')} from ${cls} s where s.__cls = 'changed' and ${keyMatch}`,
-      [m.fileName, m.loadRunId],
-    );
-  }
-  await conn.run(`drop table ${cls}`);
-  return { inserted: n('new'), updated: n('changed'), same: n('same') };
+    ),
+  );
+  return { inserted: Number(Object.values(inserted)[0] ?? 0), updated, same };
+}
+
+function one(reader: { getRowObjectsJson(): unknown[] }): Record<string, unknown> {
+  return (reader.getRowObjectsJson()[0] ?? {}) as Record<string, unknown>;
 }
 
 /** Length-prefixed so different (payment, item) pairs can never produce the same id. */
