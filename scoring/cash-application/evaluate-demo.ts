@@ -107,6 +107,13 @@ try {
       `select payment_id, invoice_id, credit_note_id, amount::varchar as amount from payment_applications where method = 'auto'`,
     )
   ).map((r) => ({ paymentId: r.payment_id, invoiceId: r.invoice_id, creditNoteId: r.credit_note_id, cents: cents(r.amount, 'payment_applications') }));
+  const imported: TargetRow[] = (
+    await wh.all<{ payment_id: string; invoice_id: string | null; credit_note_id: string | null; amount: string }>(
+      `select payment_id, invoice_id, credit_note_id, amount::varchar as amount from payment_applications where method = 'imported'`,
+    )
+  )
+    .filter((r) => scope.has(r.payment_id))
+    .map((r) => ({ paymentId: r.payment_id, invoiceId: r.invoice_id, creditNoteId: r.credit_note_id, cents: cents(r.amount, 'payment_applications') }));
   const truth: TargetRow[] = readCsv(truthFile)
     .filter((r) => scope.has(r.payment_id ?? ''))
     .map((r, i) => ({
@@ -115,7 +122,7 @@ try {
       creditNoteId: r.credit_note_id || null,
       cents: cents(r.amount ?? '', `${truthFile} row ${i + 2}`),
     }));
-  const metrics = evaluateMatching(truth, auto, payments);
+  const metrics = evaluateMatching(truth, auto, payments, imported);
   const command = `npm run evaluate:cash-app -- ${args.dir ? `--dir ${args.dir}` : `--customers ${args.customers} --seed ${args.seed}`}`;
   console.log(`$ ${command}`);
   console.log(

@@ -53,9 +53,27 @@ export function mentionsAny(text: string, documentIds: readonly string[]): boole
   return documentIds.some((id) => folded.has(foldRef(id)) || coreKeys(id).some((c) => cores.some((t) => withinOneEdit(c, t))));
 }
 
-export function evaluateMatching(truth: readonly TargetRow[], auto: readonly TargetRow[], payments: readonly PaymentFacts[]): GroupMetrics[] {
-  const truthByPayment = new Map<string, TargetRow[]>();
+/**
+ * `alreadyApplied`: applications that existed before the run (imported with the ledger); what
+ * they cover was never the matcher's task, so it leaves the truth before scoring.
+ */
+export function evaluateMatching(
+  truth: readonly TargetRow[],
+  auto: readonly TargetRow[],
+  payments: readonly PaymentFacts[],
+  alreadyApplied: readonly TargetRow[] = [],
+): GroupMetrics[] {
+  const before = new Map<string, bigint>();
+  for (const a of alreadyApplied) before.set(key(a), (before.get(key(a)) ?? 0n) + abs(a.cents));
+  const open: TargetRow[] = [];
   for (const t of truth) {
+    const done = before.get(key(t)) ?? 0n;
+    const left = abs(t.cents) - done;
+    before.set(key(t), done > abs(t.cents) ? done - abs(t.cents) : 0n);
+    if (left > 0n) open.push({ ...t, cents: t.cents < 0n ? -left : left });
+  }
+  const truthByPayment = new Map<string, TargetRow[]>();
+  for (const t of open) {
     const list = truthByPayment.get(t.paymentId);
     if (list) list.push(t);
     else truthByPayment.set(t.paymentId, [t]);

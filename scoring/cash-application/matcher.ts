@@ -192,6 +192,10 @@ export class MatchContext {
     return this.refIndex.search(text);
   }
 
+  lookupReference(token: string) {
+    return this.refIndex.lookup(token);
+  }
+
   /** Open items of a customer and of its subsidiaries, which a parent may pay for. */
   familyItems(customerId: string, currency: string): OpenItem[] {
     const own = this.openItems(customerId, currency);
@@ -413,7 +417,7 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
     // against the open items of customers already in play, never against the whole ledger. A typo
     // that fits several items only makes them candidates for the amount to decide.
     const resolved = new Set(hits.map((h) => h.token));
-    const unresolved = referenceTokens(text).filter((t) => !resolved.has(t));
+    const unresolved = referenceTokens(text).filter((t) => !resolved.has(t) && ctx.lookupReference(t).length === 0);
     if (unresolved.length > 0) {
       const inPlay = new Set([...byCust.keys(), ...[...evidence.entries()].filter(([, e]) => e.score >= 0.7).map(([c]) => c)]);
       for (const cid of inPlay) {
@@ -467,12 +471,12 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
         .familyItems(ctx.parent(cid) ?? cid, p.currency)
         .filter((it) => !named.has(it) && !g.optional.includes(it))
         .sort((a, b) => Math.abs(dayNumber(a.documentDate) - center) - Math.abs(dayNumber(b.documentDate) - center));
-      return [...g.optional.filter((it) => !named.has(it)), ...others].slice(0, o.maxSubsetItems);
+      return [...g.optional.filter((it) => !named.has(it)), ...others];
     };
     const uniqueRest = (cents: bigint): Allocation[] | null => {
       if (cents <= 0n) return null;
       const pool = restPool();
-      const rest = findSmallestSubsets(subsetItems(pool, p), cents, { maxPicks: 6, maxNodes: o.maxSubsetNodes });
+      const rest = findSmallestSubsets(subsetItems(pool, p), cents, { maxPicks: 6, maxNodes: o.maxSubsetNodes, searchItems: o.maxSubsetItems });
       const r0 = rest.solutions[0];
       return r0 && rest.solutions.length === 1 && rest.complete ? picksToAllocations(pool, r0) : null;
     };
@@ -540,6 +544,7 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
     }
     if (R > sum) {
       const rest = uniqueRest(R - sum);
+      const excessSmall = Number(R - sum) <= o.shortPayTolerance * Number(sum);
       if (rest) {
         proposals.push(
           make(
@@ -559,8 +564,9 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
           {
             customerId: cid,
             rule: 'reference_overpayment',
-            // A small excess is a real overpayment; a large one usually pays items the text left out.
-            base: Number(R - sum) <= o.shortPayTolerance * Number(sum) ? 0.9 : 0.6,
+            // A small excess is a real overpayment; a large one, or one that open items explain
+            // exactly, usually pays items the text left out.
+            base: excessSmall && !rest ? 0.9 : 0.5,
             allocations: fullAllocations(items),
             onAccountCents: R - sum,
             evidence: [...why, `paid ${fmt(R)} for ${fmt(sum)} open: ${fmt(R - sum)} on account`],

@@ -34,6 +34,18 @@ export function normaliseName(name: string): string {
   return nameTokens(name).join(' ');
 }
 
+/** Like normaliseName but keeping legal forms: "Acme Inc" and "Acme GmbH" are different firms. */
+export function fullNameForm(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/[.'’`]/g, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
 export function jaroWinkler(a: string, b: string): number {
   if (a === b) return a.length === 0 ? 0 : 1;
   const la = a.length;
@@ -119,6 +131,7 @@ export interface NameHit {
  */
 export class NameIndex {
   private readonly names: string[] = [];
+  private readonly fullForms: string[] = [];
   private readonly ids: string[] = [];
   private readonly exact = new Map<string, number[]>();
   private readonly postings = new Map<string, number[]>();
@@ -129,6 +142,7 @@ export class NameIndex {
       if (n === '') continue;
       const idx = this.names.length;
       this.names.push(n);
+      this.fullForms.push(fullNameForm(c.name));
       this.ids.push(c.customerId);
       const list = this.exact.get(n);
       if (list) list.push(idx);
@@ -149,6 +163,7 @@ export class NameIndex {
   search(payerName: string, limit = 5, min = 0.7): NameHit[] {
     const n = normaliseName(payerName);
     if (n === '') return [];
+    const full = fullNameForm(payerName);
     const grams = trigrams(n);
     const counts = new Map<number, number>();
     // Very common trigrams (" co", "ing") would make every customer a candidate; they add nothing.
@@ -168,7 +183,9 @@ export class NameIndex {
     for (const idx of [...exact, ...shortlist]) {
       if (seen.has(idx)) continue;
       seen.add(idx);
-      const sim = nameSimilarity(n, this.names[idx] ?? '');
+      let sim = nameSimilarity(n, this.names[idx] ?? '');
+      // Same name apart from the legal form: the firm whose legal form also matches wins.
+      if (sim === 1 && exact.length > 1 && this.fullForms[idx] !== full) sim = 0.97;
       if (sim >= min) hits.push({ customerId: this.ids[idx] ?? '', similarity: sim });
     }
     hits.sort((x, y) => y.similarity - x.similarity || x.customerId.localeCompare(y.customerId));

@@ -175,3 +175,15 @@ describe('smallest subsets', () => {
     expect(findSmallestSubsets(items, 300n).solutions).toHaveLength(2);
   });
 });
+
+describe('legal forms as tie-breakers', () => {
+  it('prefers the firm whose legal form matches when two share a name', () => {
+    const idx = new NameIndex([
+      { customerId: 'US', name: 'Brightwater Wholesale Inc.' },
+      { customerId: 'DE', name: 'Brightwater Wholesale GmbH' },
+    ]);
+    const hits = idx.search('BRIGHTWATER WHOLESALE GMBH');
+    expect(hits[0]).toMatchObject({ customerId: 'DE', similarity: 1 });
+    expect(hits[1]?.similarity).toBeLessThan(1);
+  });
+});
