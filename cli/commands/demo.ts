@@ -7,6 +7,8 @@ import { isoDate } from '../../core/as-of.ts';
 import { configFrom, withWarehouse } from '../context.ts';
 import { DEFAULT_END_DATE, generateDemo, type DemoResult } from '../../ingest/demo/index.ts';
 import { loadDemo } from '../../ingest/demo/load.ts';
+import { EXPORT_FORMATS } from '../../ingest/profiles/writers/index.ts';
+import { emitFormat } from '../../ingest/profiles/writers/emit.ts';
 
 const intText = (flag: string) =>
   z
@@ -22,6 +24,7 @@ const optionsSchema = z.object({
   endDate: isoDate.optional(),
   months: intText('--months').optional(),
   load: z.boolean().optional(),
+  format: z.enum(EXPORT_FORMATS, { error: `--format must be one of ${EXPORT_FORMATS.join(', ')}` }).optional(),
 });
 
 function bar(label: string, unit: string): cliProgress.SingleBar | undefined {
@@ -52,6 +55,7 @@ export function registerDemo(program: Command): void {
     .option('--end-date <date>', `last business date of the history, YYYY-MM-DD (default ${DEFAULT_END_DATE})`)
     .option('--months <m>', 'months of history ending at the end date (default 26)')
     .option('--load', 'load the generated files into the warehouse through the normal ingest path')
+    .option('--format <system>', `also write the data in an ERP/CRM export layout to <out>/<system>/: ${EXPORT_FORMATS.join(', ')}`)
     .action(async (rawOpts: unknown, cmd: Command) => {
       const parsed = optionsSchema.safeParse(rawOpts);
       if (!parsed.success) {
@@ -86,6 +90,10 @@ export function registerDemo(program: Command): void {
         progress?.stop();
       }
       console.log(summary(demo));
+      if (opts.format) {
+        const written = emitFormat(opts.format, demo.files, join(demo.dir, opts.format));
+        console.log(`${opts.format} layout: ${written.join(', ')} (ingest them with \`ar-intel ingest\`; the profile is detected)`);
+      }
       if (!opts.load) return;
       await withWarehouse(config, async (wh) => {
         const loadBar = bar('load', 'MB');
