@@ -366,7 +366,7 @@ export async function mergePrepared(
     value: s.csvLine.length > 200 ? `${s.csvLine.slice(0, 200)}…` : s.csvLine,
     reason:
       `the line has ${s.found} field${s.found === 1 ? '' : 's'} but the header has ${s.expected}` +
-      (s.found === 1 && s.csvLine.includes(';') ? " — is it separated by ';' instead of ','?" : '') +
+      (s.found < s.expected && s.csvLine.includes(';') ? " — is it separated by ';' instead of ','?" : '') +
       (s.found > s.expected ? ' — a value containing a comma must be in double quotes' : ''),
   }));
   await recordRejectedRows(conn, run.loadRunId, structuralRows);
