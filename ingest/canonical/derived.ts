@@ -14,6 +14,24 @@ import { importedApplicationIdSql, mergeInto } from './merge.ts';
 /** Marks disputes the loader opened itself, so a real dispute for the invoice can replace them. */
 export const PLACEHOLDER_DISPUTE_NOTE = 'opened by the loader: invoice exported as disputed without a dispute record';
 
+/**
+ * SQL (over the staged row s) that holds when what a row implies is already stored, so a re-export that
+ * only changes paid_date/paid_amount/disputed counts the invoice as updated rather than duplicate.
+ */
+export function derivedAlreadyStoredSql(kind: string, present: ReadonlySet<string>): string | undefined {
+  if (kind !== 'invoices') return undefined;
+  const parts: string[] = [];
+  if (present.has('paid_date') && present.has('paid_amount')) {
+    parts.push(`(s.paid_date is null or exists (
+      select 1 from payments p where p.payment_id = 'PAID-' || s.invoice_id and p.received_date = s.paid_date
+        and p.amount = s.paid_amount and p.currency = s.currency and p.customer_id is not distinct from s.customer_id))`);
+  }
+  if (present.has('disputed')) {
+    parts.push('(s.disputed is not true or exists (select 1 from disputes d where d.invoice_id = s.invoice_id))');
+  }
+  return parts.length > 0 ? parts.join(' and ') : undefined;
+}
+
 export interface DerivedCounts {
   notes: string[];
 }

@@ -18,7 +18,7 @@ import type { Warehouse } from '../../core/warehouse.ts';
 import { recordFailedLoad, recordRejectedRows, runLoad, type IngestResult, type LoadCounts, type RejectedRow } from '../load-run.ts';
 import { cell, columnReason, ident, lit, rowChecks, typedValue } from './checks.ts';
 import { LayoutError, resolveLayout, type ResolvedLayout } from './detect.ts';
-import { applyDerivedRecords, type DerivedCounts } from './derived.ts';
+import { applyDerivedRecords, derivedAlreadyStoredSql, type DerivedCounts } from './derived.ts';
 import { linesAtOffsets, parseHeader, recordStarts, scanFile, type FileScan } from './file-scan.ts';
 import { SOURCE_LINE_COLUMN, kindSpec, type ColumnSpec } from './kinds.ts';
 import { importedApplicationIdSql, mergeInto } from './merge.ts';
@@ -385,6 +385,7 @@ export async function mergePrepared(
     source: t.stg,
     fileName: run.fileName,
     loadRunId: run.loadRunId,
+    alsoSame: derivedAlreadyStoredSql(spec.kind, present),
   });
   progress(0.9);
   const derivedCounts: DerivedCounts = await applyDerivedRecords(conn, spec.kind, t.stg, present, run);

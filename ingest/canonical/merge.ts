@@ -19,6 +19,11 @@ export interface MergeSpec {
   /** Where the rows came from (load_runs.file_name) and the run writing them. */
   fileName: string;
   loadRunId: string;
+  /**
+   * Extra condition (over source alias s) a stored row must meet to count as unchanged, for records
+   * other records are derived from (an invoice whose paid_date changed is not a duplicate).
+   */
+  alsoSame?: string;
 }
 
 export interface MergeCounts {
@@ -30,8 +35,10 @@ export interface MergeCounts {
 export async function mergeInto(conn: DuckDBConnection, m: MergeSpec): Promise<MergeCounts> {
   const t = ident(m.table);
   const keyMatch = m.key.map((k) => `t.${ident(k)} = s.${ident(k)}`).join(' and ');
-  const sameExpr =
-    m.columns.length === 0 ? 'true' : m.columns.map((c) => `t.${ident(c)} is not distinct from s.${ident(c)}`).join(' and ');
+  const sameExpr = [
+    ...m.columns.map((c) => `t.${ident(c)} is not distinct from s.${ident(c)}`),
+    ...(m.alsoSame ? [`(${m.alsoSame})`] : []),
+  ].join(' and ') || 'true';
   let same = 0;
   let updated = 0;
   // An empty table (first load, benchmarks) needs no comparison at all.
