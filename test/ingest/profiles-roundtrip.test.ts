@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertFile } from '../../ingest/profiles/index.ts';
+import { emitFormat } from '../../ingest/profiles/writers/emit.ts';
+import { canonicalCsv } from '../../ingest/profiles/load.ts';
 import { EXPORT_FORMATS, renderFormat, type CanonicalRow, type CanonicalSet, type ExportFormat } from '../../ingest/profiles/writers/index.ts';
 
 const customers: CanonicalRow[] = [
@@ -121,5 +123,26 @@ describe('writers round-trip through the profiles', () => {
     expect(pick(back.get('customers') ?? [], cf)).toEqual(pick(customers, cf));
     const of = ['order_id', 'customer_id', 'order_date', 'amount', 'currency', 'po_number', 'status'];
     expect(pick(back.get('orders') ?? [], of)).toEqual(pick(orders, of));
+  });
+});
+
+describe('emitting a canonical file set in a system layout (demo --format)', () => {
+  it('reads <kind>.csv files and writes the layout files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ar-intel-emit-'));
+    try {
+      const files = Object.entries(SET).map(([kind, rows]) => {
+        const path = join(dir, `${kind}.csv`);
+        const records = (rows ?? []).map((values, k) => ({ kind, line: k + 2, values: { ...values }, columns: {} }));
+        writeFileSync(path, canonicalCsv(kind, records, false));
+        return path;
+      });
+      const written = emitFormat('xero', files, join(dir, 'xero'));
+      expect(written.map((p) => p.slice(dir.length + 1))).toEqual(['xero/contacts.csv', 'xero/invoices.csv']);
+      const back = await convertFile(join(dir, 'xero', 'invoices.csv'));
+      expect(back.records.get('invoices')?.map((r) => r.values.invoice_id)).toEqual(['INV-1001', 'INV-1002', 'INV-1003']);
+      expect(back.records.get('invoices')?.[2]?.values.po_number).toBe('PO "quoted", with comma');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -157,6 +157,34 @@ describe('Salesforce', () => {
   });
 });
 
+describe('a user mapping file (no code)', () => {
+  it('loads a ledger with document types, Soll/Haben, debit/credit columns and clearing through --profile path.json', async () => {
+    const results = await ingestFiles(t.wh, [fixture('generic/ledger.csv')], { profile: fixture('generic/ledger-mapping.json') });
+    expect(results.map((x) => [x.kind, x.profile, x.status, x.rowsLoaded, x.rowsRejected])).toEqual([
+      ['invoices', 'example-ledger', 'partial', 2, 1],
+      ['credit_notes', 'example-ledger', 'loaded', 1, 0],
+      ['payments', 'example-ledger', 'loaded', 1, 0],
+    ]);
+    expect(await rejected(results[0]!.loadRunId)).toEqual([
+      // due_date is computed from the same cell, so the one bad date is reported for both fields.
+      { line: 7, field: 'Datum', value: '2026-01-12', reason: 'invoices.invoice_date: "2026-01-12" is not a date in the format "dd.MM.yyyy" or "yyyyMMdd"' },
+      { line: 7, field: 'Datum', value: '2026-01-12', reason: 'invoices.due_date: "2026-01-12" is not a date in the format "dd.MM.yyyy" or "yyyyMMdd"' },
+    ]);
+    expect(await t.wh.all(`select invoice_id, due_date, amount, currency, po_number from invoices where customer_id = 'K100' order by 1`)).toEqual([
+      { invoice_id: '4711', due_date: '2026-02-04', amount: '1190.00', currency: 'EUR', po_number: 'PO-B-77' },
+      { invoice_id: '4712', due_date: '2026-01-21', amount: '50.00', currency: 'CHF', po_number: null },
+    ]);
+    expect(await t.wh.all(`select payment_id, received_date, amount from payments where customer_id in ('K100', 'K200') order by 1`)).toEqual([
+      { payment_id: '9002', received_date: '2026-02-03', amount: '300.00' },
+      { payment_id: 'PAID-4711', received_date: '2026-02-02', amount: '1190.00' },
+    ]);
+    expect(await t.wh.all(`select invoice_id from disputes where invoice_id in ('4711', '4712')`)).toEqual([{ invoice_id: '4712' }]);
+    expect(await t.wh.all(`select credit_note_id, amount, reason from credit_notes where customer_id = 'K200'`)).toEqual([
+      { credit_note_id: '7001', amount: '119.00', reason: 'Preisnachlass' },
+    ]);
+  });
+});
+
 describe('profile selection errors', () => {
   it('throws for an unknown --profile and records a failed load for a file the profile does not fit', async () => {
     await expect(ingestFiles(t.wh, [fixture('xero/contacts.csv')], { profile: 'xero' })).rejects.toThrow(/unknown profile "xero"/);
