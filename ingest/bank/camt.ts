@@ -4,7 +4,6 @@
  * names this parser relies on are stable across those versions except where noted (v08+ wraps parties
  * in <Pty>, v02 carries transaction amounts only in AmtDtls, v08+ turns <Sts> into <Sts><Cd>).
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { formatUnits, parseUnits } from './decimal.ts';
 import { BankParseError, UnsupportedBankFormatError } from './errors.ts';
 import {
@@ -17,7 +16,8 @@ import {
   type BankTransaction,
   type Direction,
 } from './model.ts';
-import { decodeXml } from './text.ts';
+import { xmlTextPieces } from './text.ts';
+import { XmlStreamReader, XmlSyntaxError } from './xml-stream.ts';
 
 const NAMESPACE_RE = /urn:iso:std:iso:20022:tech:xsd:(camt\.(\d{3})\.(\d{3})\.(\d{2}))/;
 const SUPPORTED_VERSIONS = new Set(['02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13']);
@@ -32,22 +32,6 @@ const MESSAGES: Record<string, MessageShape> = {
   '053': { format: 'camt.053', root: 'BkToCstmrStmt', item: 'Stmt' },
   '054': { format: 'camt.054', root: 'BkToCstmrDbtCdtNtfctn', item: 'Ntfctn' },
 };
-
-// Elements that may repeat per the schemas; forced to arrays so a single occurrence reads the same way.
-const REPEATING = new Set([
-  'Stmt', 'Rpt', 'Ntfctn', 'Bal', 'Ntry', 'NtryDtls', 'TxDtls', 'Ustrd', 'Strd', 'CdtrRefInf',
-  'AddtlRmtInf', 'RtrInf', 'AdrLine', 'Rcrd', 'Prtry', 'AddtlInf',
-]);
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  isArray: (name) => REPEATING.has(name),
-});
 
 type Node = Record<string, unknown>;
 
@@ -287,12 +271,11 @@ function pick(balances: Balance[], types: string[], last = false): Balance | nul
   return null;
 }
 
-function parseStatement(ctx: Ctx, stmt: unknown, element: string): BankStatement {
+function parseStatement(ctx: Ctx, stmt: unknown, element: string, entries: BankEntry[]): BankStatement {
   const acct = child(stmt, 'Acct');
   const acctId = accountId(acct);
   if (acctId === null) fail(ctx, `${element}/Acct`, 'Acct/Id', 'account id (IBAN or Othr/Id) is missing');
   const balances = children(stmt, 'Bal').map((b, i) => parseBalance(ctx, b, `${element}/Bal[${i + 1}]`));
-  const entries = children(stmt, 'Ntry').map((n, i) => parseEntry(ctx, n, `${element}/Ntry[${i + 1}]`, i + 1));
   const fromTo = child(stmt, 'FrToDt');
   const opening = pick(balances, ['OPBD', 'PRCD', 'ITBD']);
   const closing = pick(balances, ['CLBD', 'ITBD'], true);
@@ -342,30 +325,41 @@ export function parseCamt(bytes: Uint8Array, file: string): BankFile {
     );
   }
   const ctx: Ctx = { format: shape.format, file };
-  const { text: xml } = decodeXml(bytes, shape.format, file);
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) {
-    throw new BankParseError(shape.format, `malformed XML: ${valid.err.msg}`, {
-      file,
-      line: valid.err.line,
-      field: `column ${valid.err.col}`,
-    });
-  }
+  const statements: BankStatement[] = [];
+  let pending: BankEntry[] = [];
+  // Entries and statements are converted as soon as they close and then dropped from the tree, so a
+  // million-entry statement never exists as one XML object tree.
+  const reader = new XmlStreamReader((name, value, ancestors) => {
+    if (ancestors.length === 3 && ancestors[1] === shape.root && ancestors[2] === shape.item && name === 'Ntry') {
+      const i = pending.length + 1;
+      pending.push(parseEntry(ctx, value, `${shape.item}[${statements.length + 1}]/Ntry[${i}]`, i));
+      return true;
+    }
+    if (ancestors.length === 2 && ancestors[1] === shape.root && name === shape.item) {
+      statements.push(parseStatement(ctx, value, `${shape.item}[${statements.length + 1}]`, pending));
+      pending = [];
+      return true;
+    }
+    return false;
+  });
   let doc: unknown;
   try {
-    doc = parser.parse(xml);
+    for (const piece of xmlTextPieces(bytes, shape.format, file)) reader.feed(piece);
+    doc = reader.finish();
   } catch (err) {
-    throw new BankParseError(shape.format, `malformed XML: ${(err as Error).message}`, { file });
+    if (err instanceof XmlSyntaxError) {
+      throw new BankParseError(shape.format, `malformed XML: ${err.message}`, { file, line: err.line, field: `column ${err.column}` });
+    }
+    throw err;
   }
   const root = path(doc, 'Document', shape.root);
   if (!isNode(root)) fail(ctx, 'Document', shape.root, `<${shape.root}> is missing under <Document>`);
-  const items = children(root, shape.item);
-  if (items.length === 0) fail(ctx, shape.root, shape.item, `no <${shape.item}> in the message`);
+  if (statements.length === 0) fail(ctx, shape.root, shape.item, `no <${shape.item}> in the message`);
   return {
     format: shape.format,
     version: ns.full,
     messageId: textAt(root, 'GrpHdr', 'MsgId'),
-    statements: items.map((s, i) => parseStatement(ctx, s, `${shape.item}[${i + 1}]`)),
+    statements,
     warnings: [],
   };
 }

@@ -49,23 +49,33 @@ export function decodeLenient(bytes: Uint8Array): DecodedText {
   }
 }
 
+const PIECE = 4 * 1024 * 1024;
+
 /**
- * XML: honour the encoding in the declaration (UTF-8 when absent, per the XML spec). Invalid UTF-8 in a
- * file that says it is UTF-8 is refused with the byte offset and line, since guessing would corrupt names.
+ * XML text in pieces (large documents do not fit in one string). Honours the encoding in the declaration
+ * (UTF-8 when absent, per the XML spec). Invalid UTF-8 in a file that says it is UTF-8 is refused with the
+ * byte offset and line, since guessing would corrupt names.
  */
-export function decodeXml(bytes: Uint8Array, format: string, file: string): DecodedText {
+export function* xmlTextPieces(bytes: Uint8Array, format: string, file: string): Generator<string> {
   const head = latin1.decode(bytes.subarray(0, 200));
-  const declared = /^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1]?.toLowerCase();
-  if (declared === 'iso-8859-1' || declared === 'latin1' || declared === 'latin-1') {
-    return { text: latin1.decode(bytes), encoding: 'iso-8859-1' };
-  }
-  if (declared === 'windows-1252' || declared === 'cp1252') return { text: cp1252.decode(bytes), encoding: 'windows-1252' };
-  if (declared !== undefined && !['utf-8', 'utf8', 'us-ascii', 'ascii'].includes(declared)) {
-    throw new BankParseError(format, `unsupported XML encoding '${declared}'`, { file, line: 1, field: 'encoding' });
-  }
+  const declared = /^(?:\uFEFF|\u00ef\u00bb\u00bf)?\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1]?.toLowerCase();
+  let decoder: TextDecoder;
+  if (declared === 'iso-8859-1' || declared === 'latin1' || declared === 'latin-1') decoder = new TextDecoder('latin1');
+  else if (declared === 'windows-1252' || declared === 'cp1252') decoder = new TextDecoder('windows-1252');
+  else if (declared === undefined || ['utf-8', 'utf8', 'us-ascii', 'ascii'].includes(declared)) decoder = new TextDecoder('utf-8', { fatal: true });
+  else throw new BankParseError(format, `unsupported XML encoding '${declared}'`, { file, line: 1, field: 'encoding' });
   try {
-    return { text: stripBom(utf8.decode(bytes)), encoding: 'utf-8' };
-  } catch {
+    let first = true;
+    for (let at = 0; at < bytes.length; at += PIECE) {
+      let piece = decoder.decode(bytes.subarray(at, at + PIECE), { stream: at + PIECE < bytes.length });
+      if (first) {
+        piece = stripBom(piece);
+        first = false;
+      }
+      yield piece;
+    }
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
     const at = firstInvalidUtf8(bytes);
     throw new BankParseError(
       format,
