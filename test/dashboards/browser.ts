@@ -82,7 +82,7 @@ export async function openPage(browser: Browser, origin: string, path: string): 
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });
   await page.goto(origin + path);
-  await page.waitForSelector('body[data-ready]', { timeout: 20_000 });
+  await page.waitForSelector('body[data-ready]', { timeout: 60_000 });
   return { page, problems };
 }
 
@@ -98,7 +98,7 @@ export async function screenshots(browser: Browser, page: Page, name: string): P
   const small = await browser.context.newPage();
   await small.setViewportSize({ width: 820, height: 1180 });
   await small.goto(page.url());
-  await small.waitForSelector('body[data-ready]', { timeout: 20_000 });
+  await small.waitForSelector('body[data-ready]', { timeout: 60_000 });
   await small.screenshot({ path: tablet, fullPage: true });
   await small.close();
   return [desktop, tablet];
@@ -106,5 +106,6 @@ export async function screenshots(browser: Browser, page: Page, name: string): P
 
 /** Number of SVG elements in the data mark whose Plot `ariaDescription` is `description` inside the chart card `chartId`. */
 export async function markCount(page: Page, chartId: string, description: string): Promise<number> {
-  return page.locator(`[data-chart="${chartId}"] svg g[aria-description="${description}"] > *`).count();
+  // Clipped marks nest their elements one group deeper, so count every drawn descendant (not groups, not tooltips).
+  return page.locator(`[data-chart="${chartId}"] svg g[aria-description="${description}"] :not(g, title)`).count();
 }

@@ -24,12 +24,13 @@ export function lineChart(data, o) {
   return P.plot({
     ...base(o),
     x: { label: o.xLabel, type: 'utc' },
-    y: { label: o.yLabel, grid: true, zero: o.zero ?? true, tickFormat: o.yTickFormat },
+    y: { label: o.yLabel, grid: true, zero: o.zero ?? true, tickFormat: o.yTickFormat, domain: o.yDomain },
     color: { legend: true, domain: o.seriesDomain, range: o.colors },
     marks: [
       P.ruleY([0], { stroke: '#c0c7d0' }),
-      P.lineY(data, { x: o.x, y: o.y, stroke: o.series, strokeWidth: 2, ariaDescription: `${o.label} lines` }),
-      P.dot(data, { x: o.x, y: o.y, fill: o.series, r: 2.5, title, ariaDescription: `${o.label} points` }),
+      // With a fixed y domain, points outside it are clipped (the card says so and the table keeps them).
+      P.lineY(data, { x: o.x, y: o.y, stroke: o.series, strokeWidth: 2, clip: o.yDomain !== undefined, ariaDescription: `${o.label} lines` }),
+      P.dot(data, { x: o.x, y: o.y, fill: o.series, r: 2.5, title, clip: o.yDomain !== undefined, ariaDescription: `${o.label} points` }),
     ],
   });
 }
@@ -115,6 +116,28 @@ export function bandChart(data, o) {
       P.dot(data, { x: o.x, y: o.mid, fill: () => 'P50 forecast', r: 2.5, title: (d) => `${o.xFormat ? o.xFormat(d[o.x]) : d[o.x]}\nP10 ${o.yFormat(d[o.low])}\nP50 ${o.yFormat(d[o.mid])}\nP90 ${o.yFormat(d[o.high])}`, ariaDescription: `${o.label} points` }),
       P.dot(actual, { x: o.x, y: o.actual, fill: () => 'Actual', symbol: 'diamond', r: 4, ariaDescription: `${o.label} actuals` }),
       P.ruleY([0]),
+    ],
+  });
+}
+
+/**
+ * One horizontal bar of parts stacked left to right (e.g. open AR, open orders, proposed order) against a limit
+ * drawn as a rule. data: [{ part, amount }] in stacking order.
+ */
+export function limitBarChart(data, o) {
+  const P = Plot();
+  const total = data.reduce((s, d) => s + d[o.x], 0);
+  const max = Math.max(total, o.limit ?? 0) * 1.05 || 1;
+  return P.plot({
+    ...base({ ...o, height: o.height ?? 130, marginLeft: o.marginLeft ?? 20 }),
+    marginRight: 30,
+    x: { label: o.xLabel, grid: true, domain: [0, max], tickFormat: o.xTickFormat },
+    y: { axis: null },
+    color: { legend: true, domain: o.partDomain, range: o.colors },
+    marks: [
+      P.barX(data, P.stackX({ x: o.x, fill: o.part, y: () => 'exposure', order: o.partDomain, title: (d) => `${d[o.part]}: ${o.xFormat(d[o.x])}`, ariaDescription: `${o.label} parts` })),
+      o.limit === undefined ? null : P.ruleX([o.limit], { stroke: '#111', strokeWidth: 3, ariaDescription: `${o.label} limit` }),
+      o.limit === undefined ? null : P.text([o.limit], { x: (d) => d, frameAnchor: 'top', dy: -2, text: () => o.limitLabel ?? 'limit', lineAnchor: 'bottom', fontWeight: 'bold' }),
     ],
   });
 }

@@ -1,0 +1,428 @@
+/**
+ * CFO overview: KPI tiles with the change since the last month-end, DSO/ADD/CEI over 24 months, aging by month,
+ * the 13-week cash forecast, dispute causes and risk concentration. Every number comes from the API; the as-of
+ * filter goes to every call, the segment filter narrows the risk views (the metric routes have no segment filter).
+ */
+import { el, clear } from '../dom.js';
+import { apiGet } from '../api.js';
+import { fmt } from '../format.js';
+import { shell } from '../shell.js';
+import { chartCard } from '../components/chart-card.js';
+import { bandChart, horizontalBarChart, lineChart, paretoChart, stackedBarChart } from '../components/charts.js';
+import { card, chartWidth, fill } from './common.js';
+
+export const AGING_METRICS = [
+  ['aging_current', 'Current'],
+  ['aging_1_30', '1–30'],
+  ['aging_31_60', '31–60'],
+  ['aging_61_90', '61–90'],
+  ['aging_91_120', '91–120'],
+  ['aging_120_plus', '120+'],
+];
+const AGING_COLORS = ['#2e7d32', '#9ccc65', '#fdd835', '#fb8c00', '#e64a19', '#8e0000'];
+const DSO_SERIES = [
+  ['dso_countback', 'Countback DSO'],
+  ['dso_best_possible', 'Best possible DSO'],
+  ['add', 'Average days delinquent'],
+];
+const RISK_CLASSES = ['A', 'B', 'C', 'D', 'E'];
+const RISK_COLORS = ['#1b7f4b', '#7cb342', '#f9a825', '#ef6c00', '#b3261e'];
+
+const params = new URLSearchParams(location.search);
+const filters = { asOf: params.get('asOf') || undefined, segment: params.get('segment') || '' };
+
+/** First day of the month 23 months before `asOf`'s month: 24 month-ends including the as-of month. */
+export function trendFrom(asOf) {
+  const d = new Date(`${asOf.slice(0, 7)}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() - 24);
+  return d.toISOString().slice(0, 10);
+}
+
+// KPI tiles and charts share series; each is fetched once per page load.
+const trendCache = new Map();
+function trend(metric, asOf) {
+  const key = `${metric}@${asOf}`;
+  if (!trendCache.has(key)) {
+    trendCache.set(
+      key,
+      apiGet('/api/v1/metrics/trend', { metric, from: trendFrom(asOf), to: asOf }).then((res) =>
+        res.points.filter((p) => p.value !== null).map((p) => ({ date: p.date, value: Number(p.value) })),
+      ),
+    );
+  }
+  return trendCache.get(key);
+}
+
+function kpiTile({ label, value, change, betterWhen, format, hint }) {
+  let tone = '';
+  let text = 'no month-end to compare';
+  if (change !== null && change !== undefined && Number.isFinite(change)) {
+    const good = betterWhen === 'lower' ? change < 0 : change > 0;
+    tone = change === 0 ? '' : good ? 'good' : 'bad';
+    text = `${change > 0 ? '▲' : change < 0 ? '▼' : '■'} ${format(Math.abs(change))} vs last month-end`;
+  }
+  return el(
+    'div',
+    { class: 'kpi', 'data-kpi': label, title: hint },
+    el('div', { class: 'label' }, label),
+    el('div', { class: 'value' }, value),
+    el('div', { class: `change ${tone}` }, text),
+  );
+}
+
+async function kpis(summary) {
+  const asOf = summary.asOf;
+  const last = async (metric) => {
+    const points = await trend(metric, asOf);
+    const before = points.filter((p) => p.date < asOf);
+    return before.length ? before[before.length - 1].value : null;
+  };
+  const [totalAr, pctCurrent, dso, bpdso, add, cei, unapplied] = await Promise.all(
+    ['total_ar', 'percent_current', 'dso_countback', 'dso_best_possible', 'add', 'cei', 'unapplied_cash'].map(last),
+  );
+  const cur = summary.currency;
+  const diff = (now, then) => (now === null || then === null ? null : Number(now) - Number(then));
+  const overdue = summary.percentCurrent === null ? null : 100 - summary.percentCurrent;
+  const overduePrev = pctCurrent === null ? null : 100 - pctCurrent;
+  const pts = (v) => `${fmt.number(v, 1)} pts`;
+  return el(
+    'div',
+    { class: 'kpis', role: 'list', 'aria-label': `Key figures as of ${fmt.date(asOf)}` },
+    [
+      kpiTile({ label: 'Total AR', value: fmt.money(summary.totalAr, cur), change: diff(summary.totalAr, totalAr), betterWhen: 'lower', format: (v) => fmt.money(v, cur, { compact: true }), hint: 'Open invoices + unapplied credits + unapplied cash' }),
+      kpiTile({ label: 'Overdue', value: overdue === null ? '–' : fmt.percent(overdue / 100), change: diff(overdue, overduePrev), betterWhen: 'lower', format: pts, hint: 'Share of AR past its due date' }),
+      kpiTile({ label: 'DSO (countback)', value: fmt.days(summary.dso.countback), change: diff(summary.dso.countback, dso), betterWhen: 'lower', format: (v) => fmt.days(v) }),
+      kpiTile({ label: 'Best possible DSO', value: fmt.days(summary.dso.bestPossible), change: diff(summary.dso.bestPossible, bpdso), betterWhen: 'lower', format: (v) => fmt.days(v) }),
+      kpiTile({ label: 'ADD', value: fmt.days(summary.dso.add), change: diff(summary.dso.add, add), betterWhen: 'lower', format: (v) => fmt.days(v), hint: 'Average days delinquent = simple DSO − best possible DSO' }),
+      kpiTile({ label: `CEI (${summary.ceiMonths} mo)`, value: summary.cei === null ? '–' : fmt.percent(summary.cei / 100), change: diff(summary.cei, cei), betterWhen: 'higher', format: pts, hint: 'Collection effectiveness index' }),
+      kpiTile({ label: 'Unapplied cash', value: fmt.money(Math.abs(Number(summary.unappliedCash)), cur), change: unapplied === null ? null : Math.abs(Number(summary.unappliedCash)) - Math.abs(unapplied), betterWhen: 'lower', format: (v) => fmt.money(v, cur, { compact: true }), hint: 'Cash received and not yet applied to invoices' }),
+    ].map((t) => (t.setAttribute('role', 'listitem'), t)),
+  );
+}
+
+async function dsoTrend(asOf) {
+  const series = await Promise.all(DSO_SERIES.map(async ([metric, name]) => (await trend(metric, asOf)).map((p) => ({ month: p.date, series: name, days: p.value }))));
+  const data = series.flat().map((d) => ({ ...d, date: new Date(`${d.month}T00:00:00Z`) }));
+  return chartCard({
+    id: 'dso-trend',
+    title: 'DSO and days delinquent, last 24 months',
+    subtitle: 'Countback DSO, best possible DSO and ADD at each month-end (days)',
+    data,
+    columns: [
+      { key: 'month', label: 'Month-end' },
+      { key: 'series', label: 'Metric' },
+      { key: 'days', label: 'Days', numeric: true, format: (v) => fmt.number(v, 1) },
+    ],
+    chart: lineChart(data, {
+      label: 'dso',
+      x: 'date',
+      y: 'days',
+      series: 'series',
+      seriesDomain: DSO_SERIES.map((s) => s[1]),
+      colors: ['#1f5fa8', '#2e7d32', '#d9822b'],
+      xLabel: 'Month-end',
+      yLabel: 'Days ↑',
+      width: chartWidth(6),
+      xFormat: (d) => fmt.month(d.toISOString()),
+      yFormat: (v) => fmt.days(v),
+    }),
+  });
+}
+
+async function ceiTrend(asOf) {
+  const data = (await trend('cei', asOf)).map((p) => ({ month: p.date, date: new Date(`${p.date}T00:00:00Z`), series: 'CEI', cei: p.value }));
+  // CEI lives in 0–100 %; month-ends with too little history can fall far outside and would flatten the rest.
+  const outside = data.filter((d) => d.cei < 0 || d.cei > 110);
+  return chartCard({
+    note: outside.length
+      ? `Not drawn (outside 0–110 %): ${outside.map((d) => `${fmt.month(d.month)} ${fmt.number(d.cei, 1)} %`).join(', ')}; see the data table.`
+      : undefined,
+    id: 'cei-trend',
+    title: 'Collection effectiveness, last 24 months',
+    subtitle: 'CEI over the trailing period at each month-end (%; 100 % = everything collectable was collected)',
+    data,
+    columns: [
+      { key: 'month', label: 'Month-end' },
+      { key: 'cei', label: 'CEI (%)', numeric: true, format: (v) => fmt.number(v, 1) },
+    ],
+    chart: lineChart(data, {
+      label: 'cei',
+      x: 'date',
+      y: 'cei',
+      series: 'series',
+      seriesDomain: ['CEI'],
+      colors: ['#6a1b9a'],
+      xLabel: 'Month-end',
+      yLabel: 'CEI (%) ↑',
+      yDomain: [0, 110],
+      width: chartWidth(6),
+      xFormat: (d) => fmt.month(d.toISOString()),
+      yFormat: (v) => `${fmt.number(v, 1)} %`,
+    }),
+  });
+}
+
+async function agingByMonth(asOf, currency) {
+  const series = await Promise.all(AGING_METRICS.map(async ([metric, bucket]) => (await trend(metric, asOf)).map((p) => ({ month: p.date, bucket, amount: p.value }))));
+  const data = series.flat().filter((d) => d.amount !== 0);
+  const months = [...new Set(data.map((d) => d.month))].sort();
+  return chartCard({
+    id: 'aging-trend',
+    title: 'Aging by month',
+    subtitle: `Open AR at each month-end split by days past due (${currency})`,
+    span: 'span-12',
+    data,
+    columns: [
+      { key: 'month', label: 'Month-end' },
+      { key: 'bucket', label: 'Days past due' },
+      { key: 'amount', label: `Amount (${currency})`, numeric: true, format: (v) => fmt.money(v, currency) },
+    ],
+    chart: stackedBarChart(data, {
+      label: 'aging',
+      x: 'month',
+      xDomain: months,
+      y: 'amount',
+      fill: 'bucket',
+      fillDomain: AGING_METRICS.map((m) => m[1]),
+      colors: AGING_COLORS,
+      xLabel: 'Month-end',
+      yLabel: `Open AR (${currency}) ↑`,
+      xTickFormat: (m) => fmt.month(m),
+      tickRotate: months.length > 14 ? -35 : 0,
+      marginBottom: 62,
+      marginLeft: 70,
+      width: chartWidth(12),
+      yTickFormat: (v) => fmt.money(v, currency, { compact: true }),
+      yFormat: (v) => fmt.money(v, currency),
+    }),
+  });
+}
+
+async function cashForecast(asOf) {
+  const res = await apiGet('/api/v1/forecast/cash', { asOf });
+  const weeks = res.weeks ?? res.items ?? [];
+  const currency = res.currency;
+  const data = weeks.map((w) => ({
+    week: w.weekStart ?? w.week,
+    date: new Date(`${w.weekStart ?? w.week}T00:00:00Z`),
+    p10: Number(w.p10),
+    p50: Number(w.p50),
+    p90: Number(w.p90),
+    actual: w.actual === null || w.actual === undefined ? null : Number(w.actual),
+  }));
+  return chartCard({
+    id: 'cash-forecast',
+    title: '13-week cash forecast',
+    subtitle: `Expected collections per week with the P10–P90 range (${currency})`,
+    data,
+    columns: [
+      { key: 'week', label: 'Week starting' },
+      { key: 'p10', label: `P10 (${currency})`, numeric: true, format: (v) => fmt.money(v, currency) },
+      { key: 'p50', label: `P50 (${currency})`, numeric: true, format: (v) => fmt.money(v, currency) },
+      { key: 'p90', label: `P90 (${currency})`, numeric: true, format: (v) => fmt.money(v, currency) },
+      { key: 'actual', label: `Actual (${currency})`, numeric: true, format: (v) => fmt.money(v, currency) },
+    ],
+    chart: bandChart(data, {
+      label: 'forecast',
+      x: 'date',
+      low: 'p10',
+      mid: 'p50',
+      high: 'p90',
+      actual: 'actual',
+      xLabel: 'Week starting',
+      yLabel: `Collections (${currency}) ↑`,
+      width: chartWidth(6),
+      xFormat: (d) => fmt.date(d.toISOString().slice(0, 10)),
+      yFormat: (v) => fmt.money(v, currency),
+      yTickFormat: (v) => fmt.money(v, currency, { compact: true }),
+    }),
+  });
+}
+
+async function disputeCauses(asOf) {
+  const res = await apiGet('/api/v1/disputes/causes', { to: asOf });
+  const cur = res.currency;
+  const data = res.causes.map((c) => ({ cause: c.cause, amount: Number(c.amount), count: c.count, medianDays: c.medianDaysToResolve, p90Days: c.p90DaysToResolve }));
+  const resolved = data.filter((d) => d.medianDays !== null);
+  return el(
+    'div',
+    { class: 'grid span-12' },
+    chartCard({
+      id: 'dispute-pareto',
+      title: 'Dispute causes (Pareto)',
+      subtitle: `Disputed amount by cause, ${fmt.date(res.from)} – ${fmt.date(res.to)}, with the cumulative share (${cur})`,
+      data,
+      columns: [
+        { key: 'cause', label: 'Cause' },
+        { key: 'count', label: 'Disputes', numeric: true },
+        { key: 'amount', label: `Amount (${cur})`, numeric: true, format: (v) => fmt.money(v, cur) },
+        { key: 'medianDays', label: 'Median days to resolve', numeric: true, format: (v) => fmt.number(v, 1) },
+        { key: 'p90Days', label: 'P90 days to resolve', numeric: true, format: (v) => fmt.number(v, 1) },
+      ],
+      chart: paretoChart(data, {
+        label: 'disputes',
+        x: 'cause',
+        y: 'amount',
+        xLabel: 'Cause',
+        yLabel: `Disputed amount (${cur}) ↑`,
+        barLegend: 'Disputed amount',
+        width: chartWidth(6),
+        marginLeft: 70,
+        yTickFormat: (v) => fmt.money(v, cur, { compact: true }),
+        yFormat: (v) => fmt.money(v, cur),
+      }),
+    }),
+    chartCard({
+      id: 'dispute-days',
+      title: 'Days to resolve by cause',
+      subtitle: 'Median days from opening to resolution of resolved disputes (days)',
+      data: resolved,
+      columns: [
+        { key: 'cause', label: 'Cause' },
+        { key: 'medianDays', label: 'Median days', numeric: true, format: (v) => fmt.number(v, 1) },
+        { key: 'p90Days', label: 'P90 days', numeric: true, format: (v) => fmt.number(v, 1) },
+      ],
+      chart: horizontalBarChart(resolved, { label: 'resolve days', y: 'cause', x: 'medianDays', xLabel: 'Median days to resolve →', width: chartWidth(6), marginLeft: 130, xFormat: (v) => fmt.days(v) }),
+    }),
+  );
+}
+
+/** Open AR per customer (base currency) joined with each customer's risk class. */
+export function riskExposure(scores, aging, segment) {
+  const totals = new Map(aging.map((a) => [a.key, { total: Number(a.total), name: a.name }]));
+  return scores
+    .filter((s) => !segment || s.segment === segment)
+    .map((s) => ({ customerId: s.customerId, name: s.name ?? totals.get(s.customerId)?.name ?? s.customerId, segment: s.segment, score: s.score, riskClass: s.riskClass, exposure: totals.get(s.customerId)?.total ?? 0 }))
+    .filter((r) => r.exposure > 0);
+}
+
+export function exposureByClass(rows) {
+  return RISK_CLASSES.map((riskClass) => {
+    const inClass = rows.filter((r) => r.riskClass === riskClass);
+    return { riskClass, customers: inClass.length, exposure: inClass.reduce((s, r) => s + r.exposure, 0) };
+  }).filter((r) => r.customers > 0);
+}
+
+/** The 20 riskiest customers with open AR: lowest score first, larger exposure breaking ties. */
+export function topRisky(rows, n = 20) {
+  return [...rows].sort((a, b) => a.score - b.score || b.exposure - a.exposure).slice(0, n);
+}
+
+async function riskConcentration(asOf, currency, segment) {
+  const [scores, aging] = await Promise.all([
+    apiGet('/api/v1/scores/customers', { sort: 'risk', limit: 10000, asOf }),
+    apiGet('/api/v1/metrics/aging', { groupBy: 'customer', asOf }),
+  ]);
+  const rows = riskExposure(scores.items, aging.items, segment);
+  const byClass = exposureByClass(rows);
+  const top = topRisky(rows).map((r) => ({ ...r, label: `${r.name} (${r.riskClass}, ${r.score})` }));
+  const which = segment ? ` — ${segment} segment` : '';
+  return el(
+    'div',
+    { class: 'grid span-12' },
+    chartCard({
+      id: 'exposure-by-class',
+      title: `Exposure by risk class${which}`,
+      subtitle: `Open AR of scored customers by class, A = safest (${currency})`,
+      span: 'span-4',
+      data: byClass,
+      columns: [
+        { key: 'riskClass', label: 'Risk class' },
+        { key: 'customers', label: 'Customers', numeric: true },
+        { key: 'exposure', label: `Open AR (${currency})`, numeric: true, format: (v) => fmt.money(v, currency) },
+      ],
+      chart: horizontalBarChart(byClass, {
+        label: 'exposure',
+        y: 'riskClass',
+        yDomain: byClass.map((r) => r.riskClass),
+        x: 'exposure',
+        fill: 'riskClass',
+        fillDomain: RISK_CLASSES,
+        colors: RISK_COLORS,
+        yLabel: 'Risk class',
+        xLabel: `Open AR (${currency}) →`,
+        marginLeft: 50,
+        width: chartWidth(4),
+        xTickFormat: (v) => fmt.money(v, currency, { compact: true }),
+        xFormat: (v) => fmt.money(v, currency),
+      }),
+    }),
+    chartCard({
+      id: 'top-risky',
+      title: `Top ${top.length} risky customers${which}`,
+      subtitle: `Lowest risk scores among customers with open AR, by open AR (${currency})`,
+      span: 'span-8',
+      data: top,
+      columns: [
+        { key: 'customerId', label: 'Customer' },
+        { key: 'name', label: 'Name' },
+        { key: 'segment', label: 'Segment' },
+        { key: 'score', label: 'Score (0–100)', numeric: true },
+        { key: 'riskClass', label: 'Class' },
+        { key: 'exposure', label: `Open AR (${currency})`, numeric: true, format: (v) => fmt.money(v, currency) },
+      ],
+      chart: horizontalBarChart(top, {
+        label: 'risky customers',
+        y: 'label',
+        yDomain: top.map((r) => r.label),
+        x: 'exposure',
+        fill: 'riskClass',
+        fillDomain: RISK_CLASSES,
+        colors: RISK_COLORS,
+        xLabel: `Open AR (${currency}) →`,
+        marginLeft: 260,
+        width: chartWidth(8),
+        xTickFormat: (v) => fmt.money(v, currency, { compact: true }),
+        xFormat: (v) => fmt.money(v, currency),
+      }),
+    }),
+  );
+}
+
+function filterBar(asOf, segments) {
+  const form = el(
+    'form',
+    { class: 'filters', method: 'get', action: '/', 'aria-label': 'Filters' },
+    el('label', {}, 'As of', el('input', { type: 'date', name: 'asOf', value: asOf, required: true })),
+    el(
+      'label',
+      {},
+      'Segment (risk views)',
+      el('select', { name: 'segment' }, el('option', { value: '' }, 'All segments'), segments.map((s) => el('option', { value: s, selected: s === filters.segment }, s))),
+    ),
+    el('button', { type: 'submit' }, 'Apply'),
+  );
+  return form;
+}
+
+async function main() {
+  const page = shell('/', 'CFO overview', 'Receivables, collection performance, expected cash and risk, from the latest published run.');
+  const filterSlot = el('div');
+  const kpiSlot = el('div');
+  const grid = el('div', { class: 'grid' });
+  page.append(filterSlot, kpiSlot, grid);
+
+  let summary;
+  try {
+    summary = await apiGet('/api/v1/metrics/summary', { asOf: filters.asOf });
+  } catch (err) {
+    await fill(kpiSlot, 'AR summary', () => Promise.reject(err));
+    return;
+  }
+  const { asOf, currency } = summary;
+  const slots = ['span-6', 'span-6', 'span-12', 'span-12', 'span-12', 'span-12'].map((span) => el('div', { class: span }));
+  grid.append(...slots);
+  const segmentsP = apiGet('/api/v1/metrics/aging', { groupBy: 'segment', asOf }).then((r) => r.items.map((i) => i.key).filter(Boolean)).catch(() => []);
+  await Promise.all([
+    segmentsP.then((segments) => clear(filterSlot, filterBar(asOf, segments))),
+    fill(kpiSlot, 'Key figures', () => kpis(summary)),
+    fill(slots[0], 'DSO trend', () => dsoTrend(asOf)),
+    fill(slots[1], 'CEI trend', () => ceiTrend(asOf)),
+    fill(slots[2], 'Aging by month', () => agingByMonth(asOf, currency)),
+    fill(slots[3], 'Cash forecast', () => cashForecast(asOf)),
+    fill(slots[4], 'Dispute causes', () => disputeCauses(asOf)),
+    fill(slots[5], 'Risk concentration', () => riskConcentration(asOf, currency, filters.segment)),
+  ]);
+}
+
+void main().finally(() => document.body.setAttribute('data-ready', 'true'));
