@@ -9,7 +9,7 @@ import { fmt } from '../format.js';
 import { shell } from '../shell.js';
 import { chartCard } from '../components/chart-card.js';
 import { bandChart, horizontalBarChart, lineChart, paretoChart, stackedBarChart } from '../components/charts.js';
-import { card, chartWidth, fill } from './common.js';
+import { chartWidth, fill } from './common.js';
 
 export const AGING_METRICS = [
   ['aging_current', 'Current'],
