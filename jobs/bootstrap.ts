@@ -1,6 +1,9 @@
 /** What `serve` does before listening: make sure there is data and a published run to show. */
+import { dirname, join } from 'node:path';
 import type { Config } from '../core/config.ts';
 import type { Warehouse } from '../core/warehouse.ts';
+import { generateDemo } from '../ingest/demo/index.ts';
+import { loadDemo } from '../ingest/demo/load.ts';
 import { publishedAsOf, runPipeline } from './pipeline.ts';
 
 export interface PrepareOptions {
@@ -16,12 +19,40 @@ export async function prepareWarehouse(wh: Warehouse, config: Config, options: P
       options.log('warehouse is empty; load exports with `ar-intel ingest FILE…`');
       return;
     }
-    // Filled in by the demo generator: generate the demo set and ingest it through the normal path.
-    options.log('warehouse is empty and no demo generator is wired yet');
-    return;
+    await fillWithDemo(wh, config, options.log);
   }
   if ((await publishedAsOf(wh)) === undefined) {
     options.log('no published run yet; running the pipeline once');
     await runPipeline(wh, config, { log: options.log });
   }
+}
+
+/** Logs at most every quarter of the work, so a first start shows it is alive without flooding the log. */
+function quarterLogger(log: (message: string) => void, label: string): (done: number, total: number) => void {
+  let shown = -1;
+  return (done, total) => {
+    const quarter = total > 0 ? Math.floor((4 * done) / total) : 4;
+    if (quarter > shown && quarter > 0) {
+      shown = quarter;
+      log(`  ${label}: ${quarter * 25}%`);
+    }
+  };
+}
+
+/** First start: the deterministic demo set, generated beside the warehouse and loaded through ingestFiles. */
+async function fillWithDemo(wh: Warehouse, config: Config, log: (message: string) => void): Promise<void> {
+  const out = join(dirname(config.dbPath), 'demo');
+  log(`warehouse is empty; generating the demo dataset (${config.demoCustomers} customers, seed ${config.demoSeed}) into ${out}`);
+  const demo = await generateDemo(
+    { customers: config.demoCustomers, seed: config.demoSeed, out },
+    { onProgress: quarterLogger(log, 'generating') },
+  );
+  const c = demo.counts;
+  log(
+    `generated ${c.invoices ?? 0} invoices, ${c.payments ?? 0} payments, ${c.orders ?? 0} orders for ` +
+      `${demo.startDate} … ${demo.endDate} in ${(demo.ms / 1000).toFixed(1)} s; loading`,
+  );
+  const load = await loadDemo(wh, demo, { onProgress: quarterLogger(log, 'loading') });
+  log(`loaded ${load.results.length} demo files in ${(load.ms / 1000).toFixed(1)} s`);
+  for (const problem of load.problems) log(`  demo load problem: ${problem}`);
 }

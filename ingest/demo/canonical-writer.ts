@@ -24,27 +24,54 @@ import type {
 } from './model.ts';
 import { csvField as q, formatCents as money } from './format.ts';
 
-const FLUSH_AT = 1 << 20;
+const CHUNK = 1 << 20;
 
+/** Encodes rows straight into a reusable byte buffer: no giant concatenated strings for the GC to chase. */
 class CsvFile {
   private readonly fd: number;
-  private buf = '';
+  private readonly buf = Buffer.allocUnsafe(CHUNK);
+  private used = 0;
   rows = 0;
 
   constructor(readonly path: string, header: readonly string[]) {
     this.fd = openSync(path, 'w');
-    this.buf = `${header.join(',')}\n`;
+    this.put(`${header.join(',')}\n`);
   }
 
+  private pending = '';
+
   line(text: string): void {
-    this.buf += `${text}\n`;
+    // Short strings are batched first: one Buffer.write per ~16 KB instead of one per field.
+    this.pending += `${text}\n`;
     this.rows++;
-    if (this.buf.length > FLUSH_AT) this.flush();
+    if (this.pending.length > 16_384) {
+      const batch = this.pending;
+      this.pending = '';
+      this.put(batch);
+    }
+  }
+
+  private put(text: string): void {
+    // A UTF-8 character takes at most 3 bytes per UTF-16 unit.
+    if (this.used + text.length * 3 > CHUNK) {
+      this.flush();
+      if (text.length * 3 > CHUNK) {
+        writeSync(this.fd, text);
+        return;
+      }
+    }
+    this.used += this.buf.write(text, this.used);
   }
 
   flush(): void {
-    if (this.buf.length > 0) writeSync(this.fd, this.buf);
-    this.buf = '';
+    if (this.pending.length > 0) {
+      const text = this.pending;
+      this.pending = '';
+      this.put(text);
+    }
+    let off = 0;
+    while (off < this.used) off += writeSync(this.fd, this.buf, off, this.used - off);
+    this.used = 0;
   }
 
   close(): void {

@@ -37,7 +37,7 @@ const TERMS_MIX: Readonly<Record<Segment, readonly (readonly [string, number])[]
   smb: [['NET30', 0.45], ['NET15', 0.25], ['2/10 NET30', 0.2], ['NET45', 0.1]],
 };
 
-const ORDERS_PER_MONTH: Readonly<Record<Segment, number>> = { enterprise: 9, mid: 3.2, smb: 1.0 };
+const ORDERS_PER_MONTH: Readonly<Record<Segment, number>> = { enterprise: 6, mid: 2.4, smb: 0.8 };
 const MEDIAN_ORDER_USD: Readonly<Record<Segment, number>> = { enterprise: 22_000, mid: 5_500, smb: 1_100 };
 const REQUIRES_PO: Readonly<Record<Segment, number>> = { enterprise: 0.8, mid: 0.5, smb: 0.15 };
 const PAYMENT_RUN: Readonly<Record<Segment, number>> = { enterprise: 0.7, mid: 0.4, smb: 0.1 };
