@@ -176,6 +176,8 @@ interface Ctx {
   readonly headers: string[];
   readonly style: NumberStyle;
   readonly row: SourceRow;
+  /** Column references resolved once per file, not once per row. */
+  readonly columnCache: Map<string, { i: number; name: string } | null>;
 }
 
 interface Value {
@@ -184,11 +186,19 @@ interface Value {
 }
 
 function resolveColumn(ctx: Ctx, ref: string | string[]): { i: number; name: string } | undefined {
+  const key = typeof ref === 'string' ? ref : ref.join('\u0000');
+  const cached = ctx.columnCache.get(key);
+  if (cached !== undefined) return cached ?? undefined;
+  let found: { i: number; name: string } | null = null;
   for (const name of asList(ref)) {
     const i = ctx.index.get(normaliseHeader(name));
-    if (i !== undefined) return { i, name: ctx.headers[i] ?? name };
+    if (i !== undefined) {
+      found = { i, name: ctx.headers[i] ?? name };
+      break;
+    }
   }
-  return undefined;
+  ctx.columnCache.set(key, found);
+  return found ?? undefined;
 }
 
 function cellAt(ctx: Ctx, ref: string | string[], optional: boolean): { cell: Cell; name: string } {
@@ -344,10 +354,11 @@ export function applyProfile(table: SourceTable, profile: MappingProfile): Conve
   let rowsRead = 0;
   let rowsSkipped = 0;
   const rowsMerged = new Map<CanonicalKind, number>();
+  const columnCache = new Map<string, { i: number; name: string } | null>();
   for (const row of table.rows) {
     if (row.line <= header.row.line || rowIsBlank(row)) continue;
     rowsRead++;
-    const ctx: Ctx = { profile, index: header.index, headers: header.headers, style, row };
+    const ctx: Ctx = { profile, index: header.index, headers: header.headers, style, row, columnCache };
     if (profile.skip !== undefined && asList(profile.skip).some((rule) => matchesAll(ctx, rule))) {
       rowsSkipped++;
       continue;
