@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../api/app.ts';
+import { createKey } from '../../api/access/keys.ts';
 import type { TestWarehouse } from '../helpers/warehouse.ts';
 import { ingestFiles } from '../../ingest/index.ts';
 import { demoWarehouse } from './demo-warehouse.ts';
@@ -189,8 +190,9 @@ interface Assessment {
 describe('credit desk', () => {
   it('assesses an existing and a new customer through the form and shows the decision the API returns', async () => {
     const { page, problems } = await openPage(browser, origin, '/credit.html');
-    const scores = await api<{ items: { customerId: string }[] }>('/api/v1/scores/customers?sort=risk&limit=5');
-    const customerId = scores.items[0]!.customerId;
+    // A customer with open invoices, so every part of the exposure bar has something to show.
+    const scores = await api<{ items: { customerId: string; openInvoices: number }[] }>('/api/v1/scores/customers?sort=risk&limit=200');
+    const customerId = (scores.items.find((s) => s.openInvoices > 0) ?? scores.items[0]!).customerId;
     const res = await fetch(`${origin}/api/v1/credit/assess`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -225,5 +227,26 @@ describe('credit desk', () => {
     await expect.poll(() => page.locator('.notice.error').textContent()).toMatch(/proposedOrderAmount/);
     expect(withoutExpected(problems, [/\/api\/v1\/credit\/assess$/]).length).toBe(0);
     await page.close();
+  });
+});
+
+describe('with authentication on', () => {
+  it('asks for an API key once, then shows the page', async () => {
+    const secured = await buildApp({ warehouse: t.wh, config: { ...t.config, auth: 'on' } }, { logger: false });
+    const securedOrigin = await listenEphemeral(secured);
+    const { secret } = await createKey(t.wh, { role: 'cfo', label: 'browser test' }, '2026-01-01T00:00:00');
+    try {
+      const { page, problems } = await openPage(browser, securedOrigin, '/data-quality.html');
+      expect(await page.locator('[data-signin]').count()).toBe(1);
+      await page.getByLabel('API key').fill(secret);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForSelector('[data-table="load-runs"]', { timeout: 60_000 });
+      expect(await page.locator('[data-signin]').count()).toBe(0);
+      // Before signing in every API call was refused: those 401s are the expected ones.
+      expect(problems.filter((p) => !/^HTTP 401: /.test(p) && !/Failed to load resource: the server responded with a status of 401/.test(p))).toEqual([]);
+      await page.close();
+    } finally {
+      await secured.close();
+    }
   });
 });

@@ -22,7 +22,11 @@ async function parse(res) {
   } catch {
     body = { message: text };
   }
-  if (!res.ok) throw new ApiError(res.status, body);
+  if (!res.ok) {
+    // One signal for the whole page: the shell shows a single sign-in form however many calls were refused.
+    if (res.status === 401) document.dispatchEvent(new window.CustomEvent('ar-intel:unauthenticated'));
+    throw new ApiError(res.status, body);
+  }
   return body;
 }
 
@@ -39,4 +43,9 @@ export async function apiPost(path, body) {
 /** True when the API has the route at all (404 with our NOT_FOUND code means the feature is not installed). */
 export function isMissingRoute(err) {
   return err instanceof ApiError && err.status === 404 && err.body?.code === 'NOT_FOUND' && /^no route/.test(err.body?.message ?? '');
+}
+
+/** Signs in with an API key; the server keeps it in an HttpOnly cookie, so scripts never hold it afterwards. */
+export async function signIn(key) {
+  return apiPost('/api/v1/session', { key });
 }

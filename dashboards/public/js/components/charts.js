@@ -41,7 +41,7 @@ export function stackedBarChart(data, o) {
   const title = (d) => `${d[o.fill]}\n${o.xFormat ? o.xFormat(d[o.x]) : d[o.x]}: ${o.yFormat ? o.yFormat(d[o.y]) : d[o.y]}`;
   return P.plot({
     ...base(o),
-    x: { label: o.xLabel, type: o.xType ?? 'band', domain: o.xDomain, tickFormat: o.xTickFormat, tickRotate: o.tickRotate ?? 0 },
+    x: { label: o.xLabel, type: o.xType ?? 'band', domain: o.xDomain, ticks: o.xTicks, tickFormat: o.xTickFormat, tickRotate: o.tickRotate ?? 0 },
     y: { label: o.yLabel, grid: true, tickFormat: o.yTickFormat },
     color: { legend: true, domain: o.fillDomain, range: o.colors },
     marks: [
@@ -137,7 +137,7 @@ export function limitBarChart(data, o) {
     marks: [
       P.barX(data, P.stackX({ x: o.x, fill: o.part, y: () => 'exposure', order: o.partDomain, title: (d) => `${d[o.part]}: ${o.xFormat(d[o.x])}`, ariaDescription: `${o.label} parts` })),
       o.limit === undefined ? null : P.ruleX([o.limit], { stroke: '#111', strokeWidth: 3, ariaDescription: `${o.label} limit` }),
-      o.limit === undefined ? null : P.text([o.limit], { x: (d) => d, frameAnchor: 'top', dy: -2, text: () => o.limitLabel ?? 'limit', lineAnchor: 'bottom', fontWeight: 'bold' }),
+      o.limit === undefined ? null : P.text([o.limit], { x: (d) => d, frameAnchor: 'top', dy: -2, dx: 4, textAnchor: 'start', text: () => o.limitLabel ?? 'limit', lineAnchor: 'bottom', fontWeight: 'bold' }),
     ],
   });
 }

@@ -5,7 +5,11 @@ import { isMissingRoute } from '../api.js';
 export function errorNotice(err, what) {
   const msg = isMissingRoute(err)
     ? `${what}: this server does not provide that API yet.`
-    : `${what}: ${err instanceof Error ? err.message : String(err)}`;
+    : err?.status === 401
+      ? `${what}: sign in to see this.`
+      : err?.status === 403
+        ? `${what}: your key's role may not see this.`
+        : `${what}: ${err instanceof Error ? err.message : String(err)}`;
   return el('div', { class: 'notice error', role: 'alert' }, msg);
 }
 

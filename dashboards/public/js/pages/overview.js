@@ -166,6 +166,9 @@ async function agingByMonth(asOf, currency) {
   const series = await Promise.all(AGING_METRICS.map(async ([metric, bucket]) => (await trend(metric, asOf)).map((p) => ({ month: p.date, bucket, amount: p.value }))));
   const data = series.flat().filter((d) => d.amount !== 0);
   const months = [...new Set(data.map((d) => d.month))].sort();
+  const width = chartWidth(12);
+  // About one labelled month per 60 px, so labels never overlap on a tablet.
+  const step = Math.max(1, Math.ceil(months.length / Math.floor((width - 80) / 60)));
   return chartCard({
     id: 'aging-trend',
     title: 'Aging by month',
@@ -187,11 +190,12 @@ async function agingByMonth(asOf, currency) {
       colors: AGING_COLORS,
       xLabel: 'Month-end',
       yLabel: `Open AR (${currency}) ↑`,
+      xTicks: months.filter((_, i) => (months.length - 1 - i) % step === 0),
       xTickFormat: (m) => fmt.month(m),
-      tickRotate: months.length > 14 ? -35 : 0,
+      tickRotate: -35,
       marginBottom: 62,
       marginLeft: 70,
-      width: chartWidth(12),
+      width,
       yTickFormat: (v) => fmt.money(v, currency, { compact: true }),
       yFormat: (v) => fmt.money(v, currency),
     }),
@@ -315,7 +319,14 @@ async function riskConcentration(asOf, currency, segment) {
   ]);
   const rows = riskExposure(scores.items, aging.items, segment);
   const byClass = exposureByClass(rows);
-  const top = topRisky(rows).map((r) => ({ ...r, label: `${r.name} (${r.riskClass}, ${r.score})` }));
+  const short = (name) => (name.length > 28 ? `${name.slice(0, 27)}…` : name);
+  const seen = new Set();
+  const top = topRisky(rows).map((r) => {
+    let label = `${short(r.name)} (${r.riskClass}, ${r.score})`;
+    if (seen.has(label)) label = `${label} ${r.customerId}`;
+    seen.add(label);
+    return { ...r, label };
+  });
   const which = segment ? ` — ${segment} segment` : '';
   return el(
     'div',
@@ -370,7 +381,7 @@ async function riskConcentration(asOf, currency, segment) {
         fillDomain: RISK_CLASSES,
         colors: RISK_COLORS,
         xLabel: `Open AR (${currency}) →`,
-        marginLeft: 260,
+        marginLeft: 235,
         width: chartWidth(8),
         xTickFormat: (v) => fmt.money(v, currency, { compact: true }),
         xFormat: (v) => fmt.money(v, currency),
