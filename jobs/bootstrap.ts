@@ -40,11 +40,16 @@ function quarterLogger(log: (message: string) => void, label: string): (done: nu
 }
 
 /** First start: the deterministic demo set, generated beside the warehouse and loaded through ingestFiles. */
-async function fillWithDemo(wh: Warehouse, config: Config, log: (message: string) => void): Promise<void> {
+export async function fillWithDemo(
+  wh: Warehouse,
+  config: Config,
+  log: (message: string) => void,
+  overrides: { readonly months?: number } = {},
+): Promise<void> {
   const out = join(dirname(config.dbPath), 'demo');
   log(`warehouse is empty; generating the demo dataset (${config.demoCustomers} customers, seed ${config.demoSeed}) into ${out}`);
   const demo = await generateDemo(
-    { customers: config.demoCustomers, seed: config.demoSeed, out },
+    { customers: config.demoCustomers, seed: config.demoSeed, out, ...overrides },
     { onProgress: quarterLogger(log, 'generating') },
   );
   const c = demo.counts;

@@ -224,7 +224,7 @@ export class CanonicalCsvWriter implements DemoSink {
 
   promise(r: PromiseRecord): void {
     this.files.promises.line(
-      `${r.id},${r.customer.id},${d(r.createdDay)},${d(r.promisedDay)},${money(r.amountCents)},${r.invoiceId},${r.collectorId},${r.currency},${r.status},`,
+      `${r.id},${r.customer.id},${d(r.createdDay)},${d(r.promisedDay)},${money(r.amountCents)},${r.invoiceId},${r.collectorId},${r.currency},${r.status},Promised on a collector call`,
     );
   }
 

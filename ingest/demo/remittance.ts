@@ -81,7 +81,7 @@ export function remittanceFor(
   if (quality === 'good' && list.length > 1) {
     remittanceText = list.map((id, i) => `${id} ${amounts[invoiceIds.indexOf(kept[i] ?? '')] ?? ''}`.trim()).join('; ');
   } else if (list.length > 3 || method === 'check' || rng.chance(0.5)) {
-    remittanceText = `${rng.pick(['Invoices', 'INV', 'Payment of', 'Re:'])} ${list.join(sep)}`;
+    remittanceText = `${rng.pick(['Invoices', 'Inv.', 'Payment of', 'Re:'])} ${list.join(sep)}`;
   } else {
     remittanceText = '';
   }
