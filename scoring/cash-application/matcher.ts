@@ -259,7 +259,10 @@ export class MatchContext {
       const hits = this.names.search(p.payerName, 5, 0.75);
       const top = hits[0]?.similarity ?? 0;
       for (const h of hits) {
-        const close = hits.some((o) => o.customerId !== h.customerId && this.root(o.customerId) !== this.root(h.customerId) && o.similarity >= h.similarity - 0.02);
+        // An identical name is only in doubt when another customer's name is identical too.
+        const close = hits.some(
+          (o) => o.customerId !== h.customerId && this.root(o.customerId) !== this.root(h.customerId) && o.similarity >= h.similarity - 0.02 && (h.similarity < 1 || o.similarity === 1),
+        );
         let score = h.similarity >= 0.97 ? 0.95 : h.similarity >= 0.9 ? 0.88 : h.similarity >= 0.85 ? 0.75 : 0.55;
         if (close) score *= 0.7;
         if (h.similarity < top - 0.1) continue;

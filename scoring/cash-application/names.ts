@@ -101,7 +101,7 @@ export function trigramDice(a: Set<string>, b: Set<string>): number {
  * Similarity in [0, 1] of two already-normalised names. Banks cut names at 18–35 characters, so a
  * long enough prefix of the other name counts as nearly identical.
  */
-export function nameSimilarity(a: string, b: string): number {
+export function nameSimilarity(a: string, b: string, gramsA?: Set<string>, gramsB?: Set<string>): number {
   if (a === '' || b === '') return 0;
   if (a === b) return 1;
   const shorter = a.length <= b.length ? a : b;
@@ -111,7 +111,7 @@ export function nameSimilarity(a: string, b: string): number {
   const sortedB = b.split(' ').sort().join(' ');
   if (sortedA === sortedB) return 0.98;
   const jw = Math.max(jaroWinkler(a, b), jaroWinkler(sortedA, sortedB));
-  const dice = trigramDice(trigrams(a), trigrams(b));
+  const dice = trigramDice(gramsA ?? trigrams(a), gramsB ?? trigrams(b));
   return 0.5 * jw + 0.5 * dice;
 }
 
@@ -132,6 +132,9 @@ export interface NameHit {
 export class NameIndex {
   private readonly names: string[] = [];
   private readonly fullForms: string[] = [];
+  private readonly grams: Set<string>[] = [];
+  /** Payers pay again and again under the same name; their lookups are remembered. */
+  private readonly cache = new Map<string, NameHit[]>();
   private readonly ids: string[] = [];
   private readonly exact = new Map<string, number[]>();
   private readonly postings = new Map<string, number[]>();
@@ -147,7 +150,9 @@ export class NameIndex {
       const list = this.exact.get(n);
       if (list) list.push(idx);
       else this.exact.set(n, [idx]);
-      for (const t of trigrams(n)) {
+      const grams = trigrams(n);
+      this.grams.push(grams);
+      for (const t of grams) {
         const p = this.postings.get(t);
         if (p) p.push(idx);
         else this.postings.set(t, [idx]);
@@ -161,31 +166,51 @@ export class NameIndex {
 
   /** Best customers for a payer name, highest similarity first, at most `limit`, at least `min`. */
   search(payerName: string, limit = 5, min = 0.7): NameHit[] {
+    const key = `${limit}|${min}|${payerName}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const found = this.searchUncached(payerName, limit, min);
+    if (this.cache.size > 200_000) this.cache.clear();
+    this.cache.set(key, found);
+    return found;
+  }
+
+  private searchUncached(payerName: string, limit: number, min: number): NameHit[] {
     const n = normaliseName(payerName);
     if (n === '') return [];
     const full = fullNameForm(payerName);
     const grams = trigrams(n);
+    const exact = this.exact.get(n) ?? [];
+    if (exact.length > 0) {
+      // An identical name needs no fuzzy search: nothing else can score as high.
+      const hits = exact.map((idx) => ({
+        customerId: this.ids[idx] ?? '',
+        similarity: exact.length > 1 && this.fullForms[idx] !== full ? 0.97 : 1,
+      }));
+      return hits.sort((x, y) => y.similarity - x.similarity || x.customerId.localeCompare(y.customerId)).slice(0, limit);
+    }
+    // Score candidates on the rarest trigrams only: common ones (" co", "ing") say little and would
+    // make every customer a candidate.
+    const lists = [...grams]
+      .map((g) => this.postings.get(g))
+      .filter((p): p is number[] => p !== undefined)
+      .sort((a, b) => a.length - b.length)
+      .slice(0, 8);
     const counts = new Map<number, number>();
-    // Very common trigrams (" co", "ing") would make every customer a candidate; they add nothing.
-    const cap = Math.max(200, this.names.length / 20);
-    for (const g of grams) {
-      const p = this.postings.get(g);
-      if (!p || p.length > cap) continue;
+    for (const p of lists) {
+      if (p.length > 5_000) break;
       for (const idx of p) counts.set(idx, (counts.get(idx) ?? 0) + 1);
     }
-    const exact = this.exact.get(n) ?? [];
     const shortlist = [...counts.entries()]
       .sort((x, y) => y[1] - x[1])
-      .slice(0, 40)
+      .slice(0, 20)
       .map(([idx]) => idx);
     const seen = new Set<number>();
     const hits: NameHit[] = [];
-    for (const idx of [...exact, ...shortlist]) {
+    for (const idx of shortlist) {
       if (seen.has(idx)) continue;
       seen.add(idx);
-      let sim = nameSimilarity(n, this.names[idx] ?? '');
-      // Same name apart from the legal form: the firm whose legal form also matches wins.
-      if (sim === 1 && exact.length > 1 && this.fullForms[idx] !== full) sim = 0.97;
+      const sim = nameSimilarity(n, this.names[idx] ?? '', grams, this.grams[idx]);
       if (sim >= min) hits.push({ customerId: this.ids[idx] ?? '', similarity: sim });
     }
     hits.sort((x, y) => y.similarity - x.similarity || x.customerId.localeCompare(y.customerId));

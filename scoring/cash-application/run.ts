@@ -19,72 +19,48 @@ import {
   type Proposal,
 } from './matcher.ts';
 import { appendRows } from './append.ts';
+import { readRows } from './bulk-read.ts';
 
 export interface PendingPayment extends PaymentToMatch {
   readonly bankReference: string | null;
 }
 
-interface OpenItemRow extends Record<string, unknown> {
-  kind: 'invoice' | 'credit_note';
-  id: string;
-  customer_id: string;
-  currency: string;
-  document_date: string;
-  due_date: string;
-  amount_cents: string;
-  open_cents: string;
-  po_number: string | null;
-  tax_cents: string | null;
-  discount_pct: number | null;
-  discount_days: number | null;
-}
-
-interface PaymentRow extends Record<string, unknown> {
-  payment_id: string;
-  customer_id: string | null;
-  payer_name: string | null;
-  received_date: string;
-  value_date: string | null;
-  remaining_cents: string;
-  currency: string;
-  reference: string | null;
-  remittance_text: string | null;
-  bank_account: string | null;
-  bank_reference: string | null;
-}
+const OPEN_ITEM_COLUMNS = ['kind', 'id', 'customer_id', 'currency', 'document_date', 'due_date', 'amount_cents', 'open_cents', 'po_number', 'tax_cents', 'discount_pct', 'discount_days'] as const;
 
 export async function loadOpenItems(wh: Warehouse, asOf: string): Promise<OpenItem[]> {
-  const rows = await wh.all<OpenItemRow>(OPEN_ITEMS_SQL, [asOf]);
-  return rows.map((r) => ({
-    kind: r.kind,
-    id: r.id,
-    customerId: r.customer_id,
-    currency: r.currency,
-    documentDate: r.document_date,
-    dueDate: r.due_date,
-    amountCents: BigInt(r.amount_cents),
-    openCents: BigInt(r.open_cents),
-    poNumber: r.po_number,
-    taxCents: r.tax_cents === null ? null : BigInt(r.tax_cents),
-    discountPct: r.discount_pct === null ? null : Number(r.discount_pct),
-    discountDays: r.discount_days === null ? null : Number(r.discount_days),
+  const rows = await readRows(wh, OPEN_ITEMS_SQL, OPEN_ITEM_COLUMNS, [asOf]);
+  return rows.map(([kind, id, customerId, currency, documentDate, dueDate, amount, open, po, tax, pct, days]) => ({
+    kind: kind === 'credit_note' ? 'credit_note' : 'invoice',
+    id: id ?? '',
+    customerId: customerId ?? '',
+    currency: currency ?? '',
+    documentDate: documentDate ?? '',
+    dueDate: dueDate ?? '',
+    amountCents: BigInt(amount ?? '0'),
+    openCents: BigInt(open ?? '0'),
+    poNumber: po ?? null,
+    taxCents: tax === null || tax === undefined ? null : BigInt(tax),
+    discountPct: pct === null || pct === undefined ? null : Number(pct),
+    discountDays: days === null || days === undefined ? null : Number(days),
   }));
 }
 
+const PAYMENT_COLUMNS = ['payment_id', 'customer_id', 'payer_name', 'received_date', 'value_date', 'remaining_cents', 'currency', 'reference', 'remittance_text', 'bank_account', 'bank_reference'] as const;
+
 export async function loadPendingPayments(wh: Warehouse, asOf: string): Promise<PendingPayment[]> {
-  const rows = await wh.all<PaymentRow>(PENDING_PAYMENTS_SQL, [asOf]);
-  return rows.map((r) => ({
-    paymentId: r.payment_id,
-    customerId: r.customer_id,
-    payerName: r.payer_name,
-    receivedDate: r.received_date,
-    valueDate: r.value_date,
-    amountCents: BigInt(r.remaining_cents),
-    currency: r.currency,
-    reference: r.reference,
-    remittanceText: r.remittance_text,
-    bankAccount: r.bank_account,
-    bankReference: r.bank_reference,
+  const rows = await readRows(wh, PENDING_PAYMENTS_SQL, PAYMENT_COLUMNS, [asOf]);
+  return rows.map(([paymentId, customerId, payerName, receivedDate, valueDate, remaining, currency, reference, remittanceText, bankAccount, bankReference]) => ({
+    paymentId: paymentId ?? '',
+    customerId: customerId ?? null,
+    payerName: payerName ?? null,
+    receivedDate: receivedDate ?? '',
+    valueDate: valueDate ?? null,
+    amountCents: BigInt(remaining ?? '0'),
+    currency: currency ?? '',
+    reference: reference ?? null,
+    remittanceText: remittanceText ?? null,
+    bankAccount: bankAccount ?? null,
+    bankReference: bankReference ?? null,
   }));
 }
 
@@ -92,17 +68,17 @@ export async function loadPendingPayments(wh: Warehouse, asOf: string): Promise<
 export async function buildContext(wh: Warehouse, asOf: string, options: Partial<MatchOptions> = {}): Promise<{ ctx: MatchContext; items: Map<string, OpenItem> }> {
   const [items, customers, accounts, rejections] = await Promise.all([
     loadOpenItems(wh, asOf),
-    wh.all<{ customer_id: string; name: string; parent_id: string | null }>(CUSTOMERS_SQL),
-    wh.all<{ bank_account: string; customer_id: string; n: number }>(LEARNED_ACCOUNTS_SQL, [asOf]),
-    wh.all<{ payment_id: string; target: string }>(REJECTIONS_SQL),
+    readRows(wh, CUSTOMERS_SQL, ['customer_id', 'name', 'parent_id']),
+    readRows(wh, LEARNED_ACCOUNTS_SQL, ['bank_account', 'customer_id', 'n'], [asOf]),
+    readRows(wh, REJECTIONS_SQL, ['payment_id', 'target']),
   ]);
   const ctx = new MatchContext(
     items,
-    customers.map((c) => ({ customerId: c.customer_id, name: c.name, parentId: c.parent_id })),
+    customers.map(([customerId, name, parentId]) => ({ customerId: customerId ?? '', name: name ?? '', parentId: parentId ?? null })),
     options,
   );
-  for (const a of accounts) ctx.learnAccount(a.bank_account, a.customer_id, Number(a.n));
-  for (const r of rejections) ctx.reject(r.payment_id, r.target);
+  for (const [account, customerId, n] of accounts) if (account && customerId) ctx.learnAccount(account, customerId, Number(n));
+  for (const [paymentId, target] of rejections) if (paymentId && target) ctx.reject(paymentId, target);
   const byKey = new Map(items.map((it) => [itemKey(it.kind, it.id), it]));
   return { ctx, items: byKey };
 }
