@@ -25,6 +25,7 @@ export class XmlSyntaxError extends Error {
 
 interface Frame {
   readonly name: string;
+  readonly qname: string;
   /** Created on the first attribute or child; a leaf stays null and becomes its text. */
   node: XmlNode | null;
   text: string;
@@ -108,7 +109,7 @@ export class XmlStreamReader {
     if (simple) {
       const qname = buf.slice(pos + 1, gt);
       if (qname.charCodeAt(0) >= 48 && qname.charCodeAt(0) <= 57) this.fail(buf, pos, `'<' that does not start a valid tag`);
-      this.push(localName(qname), null);
+      this.push(qname, null);
       return gt + 1;
     }
     NAME_RE.lastIndex = pos + 1;
@@ -130,16 +131,17 @@ export class XmlStreamReader {
     TAG_END_RE.lastIndex = at;
     const end = TAG_END_RE.exec(buf);
     if (!end) this.fail(buf, at, `malformed start tag <${nm[0]}> (attribute syntax or missing '>')`);
-    this.push(localName(nm[0]), node);
+    this.push(nm[0], node);
     if (end[1] === '/') this.close(buf, pos);
     return TAG_END_RE.lastIndex;
   }
 
-  private push(name: string, node: XmlNode | null): void {
+  private push(qname: string, node: XmlNode | null): void {
+    const name = localName(qname);
     if (this.stack.length === 0) {
       this.rootName = name;
     }
-    this.stack.push({ name, node, text: '' });
+    this.stack.push({ name, qname, node, text: '' });
     this.names.push(name);
   }
 
@@ -185,6 +187,13 @@ export class XmlStreamReader {
       const c1 = buf.charCodeAt(lt + 1);
       if (Number.isNaN(c1)) break;
       if (c1 === 47 /* / */) {
+        // Fast path: "</Name>" closing the open element, compared in place without a regex.
+        const open = this.stack[this.stack.length - 1];
+        if (open && buf.startsWith(open.qname, lt + 2) && buf.charCodeAt(lt + 2 + open.qname.length) === 62 /* > */) {
+          this.close(buf, lt);
+          pos = lt + 3 + open.qname.length;
+          continue;
+        }
         CLOSE_RE.lastIndex = lt;
         const m = CLOSE_RE.exec(buf);
         if (!m) {
