@@ -162,9 +162,11 @@ describe('a user mapping file (no code)', () => {
     const results = await ingestFiles(t.wh, [fixture('generic/ledger.csv')], { profile: fixture('generic/ledger-mapping.json') });
     expect(results.map((x) => [x.kind, x.profile, x.status, x.rowsLoaded, x.rowsRejected])).toEqual([
       ['invoices', 'example-ledger', 'partial', 2, 1],
-      ['credit_notes', 'example-ledger', 'loaded', 1, 0],
+      ['credit_notes', 'example-ledger', 'partial', 1, 1],
       ['payments', 'example-ledger', 'loaded', 1, 0],
     ]);
+    // Converted fine but refused by the canonical checks: still named by source line and source columns.
+    expect(await rejected(results[1]!.loadRunId)).toEqual([{ line: 8, field: 'Soll+Haben (amount)', value: '-5.00', reason: expect.stringMatching(/amount/) }]);
     expect(await rejected(results[0]!.loadRunId)).toEqual([
       // due_date is computed from the same cell, so the one bad date is reported for both fields.
       { line: 7, field: 'Datum', value: '2026-01-12', reason: 'invoices.invoice_date: "2026-01-12" is not a date in the format "dd.MM.yyyy" or "yyyyMMdd"' },
