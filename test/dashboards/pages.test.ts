@@ -250,3 +250,17 @@ describe('with authentication on', () => {
     }
   });
 });
+
+describe('collector workspace', () => {
+  it('loads and says plainly what it needs while the worklist API is missing', async () => {
+    const team = await fetch(`${origin}/api/v1/worklists/team`);
+    const { page, problems } = await openPage(browser, origin, '/collector.html');
+    if (team.status === 404) {
+      expect(await page.locator('[data-unavailable="worklists"]').count()).toBe(1);
+      expect(withoutExpected(problems, [/\/api\/v1\/worklists\/team$/])).toEqual([]);
+    } else {
+      expect(problems).toEqual([]);
+    }
+    await page.close();
+  });
+});
