@@ -87,7 +87,12 @@ function dateOf(ctx: Ctx, n: unknown, element: string, field: string): string | 
   const raw = textAt(n, 'Dt') ?? textAt(n, 'DtTm') ?? text(n);
   if (raw === null) return null;
   const m = DATE_RE.exec(raw);
-  if (!m?.[1] || Number.isNaN(Date.parse(m[1]))) fail(ctx, element, field, `'${raw}' is not an ISO date`);
+  const [y, mo, d] = (m?.[1] ?? '').split('-').map(Number);
+  const real = y !== undefined && mo !== undefined && d !== undefined ? new Date(Date.UTC(y, mo - 1, d)) : null;
+  // Date.parse accepts 2024-02-30; only a date that exists on the calendar is taken.
+  if (!m?.[1] || !real || real.getUTCMonth() !== (mo ?? 0) - 1 || real.getUTCDate() !== d) {
+    fail(ctx, element, field, `'${raw}' is not an ISO date`);
+  }
   return m[1];
 }
 
