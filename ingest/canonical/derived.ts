@@ -48,18 +48,18 @@ export async function applyDerivedRecords(
     if (present.has('paid_date') && present.has('paid_amount')) {
       const paid = `${stg}_paid`;
       await conn.run(
-        `create temp table ${paid} as
+        `create temp view ${paid} as
          select 'PAID-' || invoice_id as payment_id, customer_id, paid_date as received_date, paid_amount as amount,
-                currency, 'cleared-item' as method, $1 as source, __line,
+                currency, 'cleared-item' as method, __line,
                 ${importedApplicationIdSql(`('PAID-' || invoice_id)`, 'invoice_id', 'null')} as application_id,
                 invoice_id, paid_date as applied_date
          from ${stg} where paid_date is not null`,
-        [run.profile ?? 'canonical'],
       );
       const payments = await mergeInto(conn, {
         table: 'payments',
         key: ['payment_id'],
-        columns: ['customer_id', 'received_date', 'amount', 'currency', 'method', 'source'],
+        columns: ['customer_id', 'received_date', 'amount', 'currency', 'method'],
+        constants: { source: run.profile ?? 'canonical' },
         source: paid,
         fileName: run.fileName,
         loadRunId: run.loadRunId,
@@ -72,7 +72,7 @@ export async function applyDerivedRecords(
         fileName: run.fileName,
         loadRunId: run.loadRunId,
       });
-      await conn.run(`drop table ${paid}`);
+      await conn.run(`drop view ${paid}`);
       const changed = payments.inserted + payments.updated;
       if (changed > 0) {
         notes.push(

@@ -112,22 +112,27 @@ function fatalReason(errorType: string, message: string): string {
   }
 }
 
-/** Reads the CSV with DuckDB into a text-only temp table; row-level structural errors come back as rejects. */
-async function readRaw(
+/**
+ * Reads the CSV with DuckDB (every column as text) straight into `table`, through `project` (a SELECT over
+ * the file's rows as alias r, written `{csv}`). Row-level structural errors come back as rejects; the
+ * ones that make the file unreadable throw a FileError.
+ */
+async function readCsv(
   conn: DuckDBConnection,
   p: PreparedFile,
-  raw: string,
+  table: string,
+  project: string,
+  projectParams: string[],
   rej: string,
   scanTable: string,
 ): Promise<StructuralReject[]> {
   const columns = `{${p.layout.columns.map((c) => `${lit(c)}: 'VARCHAR'`).join(', ')}}`;
-  try {
-    await conn.run(
-      `create temp table ${raw} as select * from read_csv($1, auto_detect = false, header = true, delim = ',',
+  const pathParam = `$${projectParams.length + 1}`;
+  const csv = `read_csv(${pathParam}, auto_detect = false, header = true, delim = ',',
          quote = '"', escape = '"', strict_mode = true, null_padding = false, store_rejects = true,
-         rejects_table = '${rej}', rejects_scan = '${scanTable}', columns = ${columns})`,
-      [p.path],
-    );
+         rejects_table = '${rej}', rejects_scan = '${scanTable}', columns = ${columns})`;
+  try {
+    await conn.run(`create temp table ${table} as ${project.replace('{csv}', csv)}`, [...projectParams, p.path]);
   } catch (err) {
     const text = (err as Error).message;
     const line = /CSV Error on Line: (\d+)/.exec(text)?.[1];
@@ -168,7 +173,6 @@ async function readRaw(
 async function lineMapping(
   conn: DuckDBConnection,
   p: PreparedFile,
-  raw: string,
   rejectLines: readonly number[],
   rejectOffsets: readonly number[],
   rowsOut: number,
@@ -231,46 +235,27 @@ export async function mergePrepared(
   const { spec } = p.layout;
   const id = run.loadRunId.replace(/\D/g, '');
   const t = {
-    raw: `raw_${id}`,
+    stg: `stg_${id}`,
+    rows: `rows_${id}`,
+    good: `good_${id}`,
     rej: `rej_${id}`,
     scan: `rejscan_${id}`,
     lines: `lines_${id}`,
-    stg: `stg_${id}`,
     dup: `dup_${id}`,
   };
   const present = new Set(p.layout.columns);
   const cols = spec.columns.filter((c) => present.has(c.name));
-  const raw = `(select *, rowid - (select min(rowid) from ${t.raw}) as __i from ${t.raw})`;
 
-  const structural = await readRaw(conn, p, t.raw, t.rej, t.scan);
-  progress(0.4);
-  const rowsOut = await count(conn, `select count(*) as n from ${t.raw}`);
-  const offsetLines = await linesAtOffsets(
-    p.path,
-    structural.map((s) => s.offset),
-  );
-  const rejectLines = structural.map((s) => offsetLines.get(s.offset) ?? 0);
-  const map = await lineMapping(
-    conn,
-    p,
-    t.raw,
-    rejectLines,
-    structural.map((s) => s.offset),
-    rowsOut,
-    t.lines,
-  );
-  const lineExpr = present.has(SOURCE_LINE_COLUMN)
-    ? `coalesce(try_cast(${cell(SOURCE_LINE_COLUMN)} as integer), ${map.expr})`
-    : map.expr;
-
-  // One pass: typed values plus a flag saying whether every check passed. The reasons themselves are
-  // only worked out for the rows that failed (normally few), below.
+  // One pass over the file: typed values plus a flag saying whether every check passed; the text of a
+  // row is kept only when it failed, to work out its reasons below (normally few rows).
   const checks = rowChecks(spec, present).filter((rc) => rc.needs.every((n) => present.has(n)));
-  const okParts = [...cols.map((c) => `(${columnReason(spec, c)}) is null`), ...checks.map((rc) => `not coalesce(${rc.failsWhen}, false)`)];
+  const okParts = [
+    ...cols.map((c) => `(${columnReason(spec, c)}) is null`),
+    ...checks.map((rc) => `not coalesce(${rc.failsWhen}, false)`),
+  ];
   const stored = cols.filter((c) => !c.derived);
   const derived = cols.filter((c) => c.derived);
   const extra: { name: string; sql: string }[] = [];
-  const params: string[] = [];
   if (spec.kind === 'applications') {
     extra.push({
       name: 'application_id',
@@ -282,21 +267,39 @@ export async function mergePrepared(
     });
     extra.push({ name: 'method', sql: `'imported'` });
   }
-  if (spec.kind === 'payments') {
-    params.push(run.profile ?? 'canonical');
-    extra.push({ name: 'source', sql: '$1' });
-  }
-  await conn.run(
-    `create temp table ${t.stg} as
-     select ${lineExpr} as __line, r.__i, ${[
-       ...stored.map((c) => `${typedValue(c)} as ${ident(targetOf(c))}`),
-       ...derived.map((c) => `${typedValue(c)} as ${ident(c.name)}`),
-       ...extra.map((e) => `${e.sql} as ${ident(e.name)}`),
-     ].join(', ')}, ${okParts.length > 0 ? okParts.join(' and ') : 'true'} as __ok
-     from ${raw} r ${map.join}`,
-    params,
-  );
+  const sourceLine = present.has(SOURCE_LINE_COLUMN) ? `try_cast(${cell(SOURCE_LINE_COLUMN)} as integer)` : 'null::integer';
+  const project = `
+    select ${[
+      ...stored.map((c) => `${typedValue(c)} as ${ident(targetOf(c))}`),
+      ...derived.map((c) => `${typedValue(c)} as ${ident(c.name)}`),
+      ...extra.map((e) => `${e.sql} as ${ident(e.name)}`),
+    ].join(', ')}, ${sourceLine} as __source_line, r.__ok,
+      case when r.__ok then null else struct_pack(${p.layout.columns.map((c) => `${ident(c)} := r.${ident(c)}`).join(', ')}) end as __raw
+    from (select r.*, ${okParts.length > 0 ? okParts.join(' and ') : 'true'} as __ok from {csv} r) r`;
+  const structural = await readCsv(conn, p, t.stg, project, [], t.rej, t.scan);
   progress(0.6);
+
+  // File order is insertion order, so a row's position is its rowid minus the first one.
+  const base = await count(conn, `select coalesce(min(rowid), 0) as n from ${t.stg}`);
+  const rowsOut = await count(conn, `select count(*) as n from ${t.stg}`);
+  const offsetLines = await linesAtOffsets(
+    p.path,
+    structural.map((s) => s.offset),
+  );
+  const rejectLines = structural.map((s) => offsetLines.get(s.offset) ?? 0);
+  const map = await lineMapping(
+    conn,
+    p,
+    rejectLines,
+    structural.map((s) => s.offset),
+    rowsOut,
+    t.lines,
+  );
+  await conn.run(
+    `create temp view ${t.rows} as
+     select coalesce(r.__source_line, ${map.expr}) as __line, r.*
+     from (select *, rowid - ${BigInt(base).toString()} as __i from ${t.stg}) r ${map.join}`,
+  );
 
   const key =
     spec.kind === 'applications'
@@ -310,10 +313,10 @@ export async function mergePrepared(
     `create temp table ${t.dup} as
      with firsts as (
        select ${key.map(ident).join(', ')}, min(__line) as first_line
-       from ${t.stg} where __ok group by all having count(*) > 1
+       from ${t.rows} where __ok group by all having count(*) > 1
      )
      select s.__i, s.__line, f.first_line, ${keyText} as key_text
-     from ${t.stg} s join firsts f on ${key.map((k) => `s.${ident(k)} is not distinct from f.${ident(k)}`).join(' and ')}
+     from ${t.rows} s join firsts f on ${key.map((k) => `s.${ident(k)} is not distinct from f.${ident(k)}`).join(' and ')}
      where s.__ok and s.__line > f.first_line`,
   );
 
@@ -329,8 +332,8 @@ export async function mergePrepared(
         `case when ${rc.needs.map((n) => `(${columnReason(spec, spec.columns.find((c) => c.name === n) ?? cols[0]!)}) is null`).join(' and ')}
            and coalesce(${rc.failsWhen}, false) then ${rc.reason} end as ${ident(`__x_${k}`)}`,
     );
-    const bad = `(select b.__line, r.*, ${[...reasonCols, ...rowReasonCols].join(', ')}
-       from ${raw} r join ${t.stg} b on b.__i = r.__i and not b.__ok)`;
+    const bad = `(select r.__line, r.*, ${[...reasonCols, ...rowReasonCols].join(', ')}
+       from (select __line, unnest(__raw) from ${t.rows} where not __ok) r)`;
     selects.push(
       `select __line, field, value, reason from ${bad} unpivot include nulls (
          (value, reason) for field in (${[
@@ -358,8 +361,12 @@ export async function mergePrepared(
        order by __line`,
       [run.loadRunId],
     );
-    await conn.run(`delete from ${t.stg} where not __ok or __i in (select __i from ${t.dup})`);
   }
+  // The rows to store: those that passed every check, minus later copies of a key.
+  await conn.run(
+    `create temp view ${t.good} as select * from ${t.rows} s
+     where ${badRows > 0 ? 's.__ok' : 'true'} ${dupRows > 0 ? `and not exists (select 1 from ${t.dup} d where d.__i = s.__i)` : ''}`,
+  );
   const structuralRows: RejectedRow[] = structural.map((s, k) => ({
     line: rejectLines[k] ?? null,
     field: null,
@@ -370,8 +377,6 @@ export async function mergePrepared(
       (s.found > s.expected ? ' — a value containing a comma must be in double quotes' : ''),
   }));
   await recordRejectedRows(conn, run.loadRunId, structuralRows);
-  await conn.run(`drop table ${t.raw}`);
-  await conn.run(`drop table ${t.dup}`);
   progress(0.7);
 
   const nonKey = [
@@ -382,14 +387,16 @@ export async function mergePrepared(
     table: spec.table,
     key,
     columns: nonKey,
-    source: t.stg,
+    source: t.good,
     fileName: run.fileName,
     loadRunId: run.loadRunId,
     alsoSame: derivedAlreadyStoredSql(spec.kind, present),
+    constants: spec.kind === 'payments' ? { source: run.profile ?? 'canonical' } : undefined,
   });
   progress(0.9);
-  const derivedCounts: DerivedCounts = await applyDerivedRecords(conn, spec.kind, t.stg, present, run);
-  for (const table of [t.stg, t.lines, t.rej, t.scan]) await conn.run(`drop table if exists ${table}`);
+  const derivedCounts: DerivedCounts = await applyDerivedRecords(conn, spec.kind, t.good, present, run);
+  for (const view of [t.good, t.rows]) await conn.run(`drop view if exists ${view}`);
+  for (const table of [t.dup, t.stg, t.lines, t.rej, t.scan]) await conn.run(`drop table if exists ${table}`);
   progress(1);
 
   const rowsRead = rowsOut + structural.length;

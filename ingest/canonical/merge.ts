@@ -24,6 +24,8 @@ export interface MergeSpec {
    * other records are derived from (an invoice whose paid_date changed is not a duplicate).
    */
   alsoSame?: string;
+  /** Columns set to the same value on every row (bound as parameters), e.g. payments.source. */
+  constants?: Readonly<Record<string, string>>;
 }
 
 export interface MergeCounts {
@@ -34,11 +36,20 @@ export interface MergeCounts {
 
 export async function mergeInto(conn: DuckDBConnection, m: MergeSpec): Promise<MergeCounts> {
   const t = ident(m.table);
+  const constNames = Object.keys(m.constants ?? {});
+  const constValues = Object.values(m.constants ?? {});
+  // Value of a column from the source row, or its bound constant ($ numbering starts after `offset`).
+  const val = (c: string, offset: number) => {
+    const k = constNames.indexOf(c);
+    return k === -1 ? `s.${ident(c)}` : `$${offset + k + 1}::varchar`;
+  };
+  const columns = [...m.columns, ...constNames];
   const keyMatch = m.key.map((k) => `t.${ident(k)} = s.${ident(k)}`).join(' and ');
-  const sameExpr = [
-    ...m.columns.map((c) => `t.${ident(c)} is not distinct from s.${ident(c)}`),
-    ...(m.alsoSame ? [`(${m.alsoSame})`] : []),
-  ].join(' and ') || 'true';
+  const sameExpr = (offset: number) =>
+    [
+      ...columns.map((c) => `t.${ident(c)} is not distinct from ${val(c, offset)}`),
+      ...(m.alsoSame ? [`(${m.alsoSame})`] : []),
+    ].join(' and ') || 'true';
   let same = 0;
   let updated = 0;
   // An empty table (first load, benchmarks) needs no comparison at all.
@@ -46,33 +57,35 @@ export async function mergeInto(conn: DuckDBConnection, m: MergeSpec): Promise<M
   if (tableHasRows) {
     const c = one(
       await conn.runAndReadAll(
-        `select count(*) filter (where ${sameExpr})::integer as same, count(*) filter (where not (${sameExpr}))::integer as changed
+        `select count(*) filter (where ${sameExpr(0)})::integer as same,
+                count(*) filter (where not (${sameExpr(0)}))::integer as changed
          from ${m.source} s join ${t} t on ${keyMatch}`,
+        constValues,
       ),
     );
     same = Number(c.same ?? 0);
     updated = Number(c.changed ?? 0);
     if (updated > 0) {
       const sets = [
-        ...m.columns.map((c) => `${ident(c)} = s.${ident(c)}`),
+        ...columns.map((c) => `${ident(c)} = ${val(c, 2)}`),
         'source_file = $1',
         'source_line = s.__line',
         'load_run_id = $2::bigint',
       ];
       await conn.run(
-        `update ${t} as t set ${sets.join(', ')} from ${m.source} s where ${keyMatch} and not (${sameExpr})`,
-        [m.fileName, m.loadRunId],
+        `update ${t} as t set ${sets.join(', ')} from ${m.source} s where ${keyMatch} and not (${sameExpr(2)})`,
+        [m.fileName, m.loadRunId, ...constValues],
       );
     }
   }
-  const all = [...m.key, ...m.columns];
+  const all = [...m.key, ...columns];
   const inserted = one(
     await conn.runAndReadAll(
       `insert into ${t} (${all.map(ident).join(', ')}, source_file, source_line, load_run_id)
-       select ${all.map((c) => `s.${ident(c)}`).join(', ')}, $1, s.__line, $2::bigint
+       select ${all.map((c) => val(c, 2)).join(', ')}, $1, s.__line, $2::bigint
        from ${m.source} s
        ${tableHasRows ? `where not exists (select 1 from ${t} t where ${keyMatch})` : ''}`,
-      [m.fileName, m.loadRunId],
+      [m.fileName, m.loadRunId, ...constValues],
     ),
   );
   return { inserted: Number(Object.values(inserted)[0] ?? 0), updated, same };
