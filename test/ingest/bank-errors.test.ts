@@ -73,6 +73,13 @@ describe('bad input gives a typed error naming file, line/element and field', ()
     expect(e.message).toContain("'12,50' is not a decimal amount");
   });
 
+  it('camt: a date that does not exist on the calendar', () => {
+    const xml = MINIMAL_CAMT('camt.053.001.04', '<Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2024-02-30</Dt></BookgDt></Ntry>');
+    const e = errorOf(() => parseCamt(enc(xml), 'd.xml'));
+    expect(e.location).toMatchObject({ element: 'Stmt[1]/Ntry[1]/BookgDt', field: 'BookgDt' });
+    expect(e.message).toContain("'2024-02-30' is not an ISO date");
+  });
+
   it('camt: invalid UTF-8 in a UTF-8 document is refused with its line; a Latin-1 declaration is honoured', () => {
     const body = '<Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><AddtlNtryInf>M\u00fcller</AddtlNtryInf></Ntry>';
     const latin1 = Uint8Array.from(MINIMAL_CAMT('camt.053.001.02', `\n${body}`), (c) => c.charCodeAt(0));
