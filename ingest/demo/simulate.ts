@@ -688,7 +688,7 @@ export class Simulation {
       bankAccount: payer.bankAccount,
       bankReference: `${String(rng.int(100000, 999999))}${String(this.paymentSeq).padStart(9, '0')}`,
     });
-    const appliedDay = addBusinessDays(day, rng.int(0, 2));
+    const appliedDay = Math.min(this.end, addBusinessDays(day, rng.int(0, 2)));
     for (const p of parts) {
       const app = { paymentId: id, invoiceId: p.inv.id, amountCents: p.cents, appliedDay };
       this.sink.trueApplication(app);
