@@ -77,29 +77,39 @@ export function daysLateDistribution(own: readonly number[], sortedPool: readonl
     const base = { p50: minDaysLate + 14, raw10: minDaysLate, raw90: minDaysLate + 60, minDaysLate };
     return { ...base, ...widenBand(base, params.widen), pLate: minDaysLate > 0 ? 1 : 0.5, pLate30: minDaysLate > 30 ? 1 : 0.5, ownWeight: 0 };
   }
+  // weighted CDF at v: pool values in [minDaysLate, v] plus own values <= v
+  const cdf = (v: number) => (upperBound(sortedPool, v) - start) * wp + mine.reduce((acc, [x, w]) => acc + (x <= v ? w : 0), 0);
   const quantile = (q: number): number => {
-    const target = q * total - 1e-12;
-    let cum = 0;
-    let i = start;
-    let k = 0;
-    while (i < sortedPool.length || k < mine.length) {
-      const pv = i < sortedPool.length ? (sortedPool[i] as number) : Infinity;
-      const m = mine[k];
-      if (m !== undefined && m[0] <= pv) {
-        cum += m[1];
-        k++;
-        if (cum >= target) return m[0];
-      } else {
-        cum += wp;
-        i++;
-        if (cum >= target) return pv;
+    const target = q * total - 1e-9;
+    let best = Infinity;
+    for (const [x] of mine) if (x < best && cdf(x) >= target) best = x;
+    let lo = start;
+    let hi = sortedPool.length - 1;
+    if (hi >= lo && cdf(sortedPool[hi] as number) >= target) {
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cdf(sortedPool[mid] as number) >= target) hi = mid;
+        else lo = mid + 1;
       }
+      best = Math.min(best, sortedPool[lo] as number);
     }
-    return Math.max(pvLast(sortedPool), mine.length ? (mine[mine.length - 1] as [number, number])[0] : -Infinity);
+    return Number.isFinite(best) ? best : Math.max(pvLast(sortedPool), mine.length ? (mine[mine.length - 1] as [number, number])[0] : minDaysLate);
   };
-  const above = (v: number) => (sortedPool.length - Math.max(start, lowerBound(sortedPool, v + 1))) * wp + mine.reduce((s, [x, w]) => s + (x > v ? w : 0), 0);
+  const above = (v: number) => (sortedPool.length - Math.max(start, upperBound(sortedPool, v))) * wp + mine.reduce((s, [x, w]) => s + (x > v ? w : 0), 0);
   const base = { raw10: quantile(0.1), p50: quantile(0.5), raw90: quantile(0.9), minDaysLate };
   return { ...base, ...widenBand(base, params.widen), pLate: above(0) / total, pLate30: above(30) / total, ownWeight };
+}
+
+/** First index with sorted[i] > v. */
+function upperBound(sorted: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function pvLast(sorted: readonly number[]): number {

@@ -99,12 +99,22 @@ export function trainingSnapshots(asOf: string): { train: string[]; calib: strin
   return { train, calib };
 }
 
+const MAX_POOL = 2000;
+
+/** Every k-th value of a sorted list: the same distribution in at most MAX_POOL values. */
+function thin(sorted: number[]): number[] {
+  if (sorted.length <= MAX_POOL) return sorted;
+  const out: number[] = [];
+  for (let i = 0; i < MAX_POOL; i++) out.push(sorted[Math.floor(((i + 0.5) * sorted.length) / MAX_POOL)] as number);
+  return out;
+}
+
 function poolFor(set: FeatureSet, r: InvoiceFeatureRow): number[] {
   const bySeg = set.segmentPools.get(r.snapshot);
   if (!bySeg) return [];
   const own = bySeg.get(r.segment);
-  if (own && own.length >= 20) return own;
-  return [...bySeg.values()].flat().sort((a, b) => a - b);
+  if (own && own.length >= 20) return thin(own);
+  return thin([...bySeg.values()].flat().sort((a, b) => a - b));
 }
 
 export function enrich(set: FeatureSet, rows: readonly InvoiceFeatureRow[], params: DaysToPayParams): EnrichedRow[] {

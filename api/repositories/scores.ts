@@ -37,7 +37,7 @@ export async function listCustomerScores(wh: Warehouse, q: { asOf?: string | und
       name: r.name === null ? null : String(r.name),
       segment: String(r.segment),
       score: Number(r.score),
-      riskClass: String(r.risk_class),
+      riskClass: String(r.risk_class) as 'A' | 'B' | 'C' | 'D' | 'E',
       basis: String(r.basis),
       paidInvoices: Number(r.paid_invoices),
       daysBeyondTerms: r.days_beyond_terms === null ? null : Number(r.days_beyond_terms),

@@ -126,5 +126,27 @@ export function findSmallestSubsets(items: readonly SubsetItem[], target: bigint
     }
   }
   if (pairs.length > 0) return { solutions: pairs, complete: true };
+  // Triples by lookup too while the pair loop stays cheap (a few hundred items).
+  if (flat.length <= 400) {
+    const triples: SubsetPick[][] = [];
+    const seenTriples = new Set<string>();
+    for (let i = 0; i < flat.length; i++) {
+      const a = flat[i] as (typeof flat)[number];
+      for (let j = i + 1; j < flat.length; j++) {
+        const b = flat[j] as (typeof flat)[number];
+        if (b.key === a.key) continue;
+        for (const c of byCents.get(target - a.cents - b.cents) ?? []) {
+          if (c.key === a.key || c.key === b.key) continue;
+          const picks = [a, b, c].sort((x, y) => x.key - y.key);
+          const id = picks.map((x) => x.key).join('|');
+          if (seenTriples.has(id)) continue;
+          seenTriples.add(id);
+          triples.push(picks);
+          if (triples.length >= maxSolutions) return { solutions: triples, complete: true };
+        }
+      }
+    }
+    if (triples.length > 0) return { solutions: triples, complete: true };
+  }
   return findSubsets(options.searchItems === undefined ? items : items.slice(0, options.searchItems), target, options);
 }

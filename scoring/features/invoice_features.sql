@@ -7,7 +7,7 @@
 -- Reads the temp tables score_snaps, score_inv_life and score_ev_cum (see the sibling .sql files).
 with closed as (
   -- invoices closed on or before s, within the 12 months before s: the customer's recent track record
-  select s.s, l.customer_id, l.segment, l.industry, l.country, l.amount, l.close_date,
+  select s.s, l.invoice_id, l.customer_id, l.segment, l.industry, l.country, l.amount, l.close_date,
          date_diff('day', l.due_date, l.close_date) as days_late,
          (l.first_wo_date is not null and l.first_wo_date <= l.close_date) as written_off,
          (l.first_app_date is not null and l.first_app_date < l.close_date) as partial
@@ -29,10 +29,13 @@ cust_hist as (
          count(*) filter (where close_date > s - interval 182 day) as n_closed_6m,
          count(*) filter (where days_late > 0 and close_date > s - interval 182 day) as n_late_6m,
          avg(case when partial then 1.0 else 0.0 end) as partial_share,
-         count(*) filter (where written_off) as n_written_off,
-         quantile_cont(days_late, 0.5) filter (where not written_off) as median_days_late,
-         list(days_late order by close_date desc, amount desc) filter (where not written_off) as days_late_list
+         count(*) filter (where written_off) as n_written_off
   from closed group by s, customer_id
+),
+recent_list as (
+  -- unordered on purpose: ordered list aggregates are slow; the loader sorts newest first (ties by invoice id)
+  select s, customer_id, list(struct_pack(d := close_date::varchar, i := invoice_id, x := days_late)) as days_late_list
+  from closed where not written_off group by s, customer_id
 ),
 seg_prior as (
   select s, segment, avg(case when days_late > 0 then 1.0 else 0.0 end) as late_share,
@@ -134,7 +137,7 @@ final as (
          coalesce(h.n_closed_6m, 0) as n_closed_6m,
          coalesce(h.n_late_6m, 0) as n_late_6m,
          h.wadl_12m, h.wadl_6m, h.wadl_3m, h.wadl_older, h.late_share, h.late30_share, h.partial_share,
-         h.median_days_late, h.days_late_list,
+         rl.days_late_list,
          coalesce(h.n_written_off, 0) as n_written_off,
          sp.late_share as seg_late_share, sp.late30_share as seg_late30_share, sp.wadl as seg_wadl,
          ip.late_share as ind_late_share, ip.late30_share as ind_late30_share,
@@ -153,6 +156,7 @@ final as (
          o.first_wo_date::varchar as outcome_first_wo_date
   from open_inv o
   left join cust_hist h on h.s = o.s and h.customer_id = o.customer_id
+  left join recent_list rl on rl.s = o.s and rl.customer_id = o.customer_id
   left join seg_prior sp on sp.s = o.s and sp.segment is not distinct from o.segment
   left join ind_prior ip on ip.s = o.s and ip.industry is not distinct from o.industry
   left join country_prior cp on cp.s = o.s and cp.country is not distinct from o.country
@@ -167,4 +171,5 @@ final as (
   left join cust_act ac on ac.s = o.s and ac.customer_id = o.customer_id
   where o.open_amount > 0.005
 )
-select * from final order by snapshot, invoice_id
+-- sorted by the caller: ordering wide rows here costs more than sorting them in memory
+select * from final

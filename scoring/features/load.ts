@@ -44,7 +44,6 @@ export interface InvoiceFeatureRow {
   readonly lateShare: number | null;
   readonly late30Share: number | null;
   readonly partialShare: number | null;
-  readonly medianDaysLate: number | null;
   /** Days late of the customer's invoices closed by payment in the 12 months to the snapshot, newest first. */
   readonly daysLateList: number[];
   readonly nWrittenOff: number;
@@ -92,6 +91,16 @@ const str = (v: unknown): string => (v === null || v === undefined ? '' : String
 const dateOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v).slice(0, 10));
 const numList = (v: unknown): number[] => (Array.isArray(v) ? v.map((x) => req(x)) : []);
 
+/** Days late of the recent closed invoices, newest first (ties by invoice id, descending), at most 24. */
+function recentDaysLate(v: unknown): number[] {
+  if (!Array.isArray(v)) return [];
+  return (v as { d: string; i: string; x: unknown }[])
+    .map((e) => ({ d: String(e.d), i: String(e.i), x: req(e.x) }))
+    .sort((a, b) => (a.d !== b.d ? (a.d < b.d ? 1 : -1) : a.i < b.i ? 1 : a.i > b.i ? -1 : 0))
+    .slice(0, 24)
+    .map((e) => e.x);
+}
+
 async function readAll(conn: DuckDBConnection, text: string): Promise<Record<string, unknown>[]> {
   const reader = await conn.runAndReadAll(text);
   return reader.getRowObjectsJson() as Record<string, unknown>[];
@@ -129,8 +138,7 @@ function toRow(r: Record<string, unknown>): InvoiceFeatureRow {
     lateShare: num(r.late_share),
     late30Share: num(r.late30_share),
     partialShare: num(r.partial_share),
-    medianDaysLate: num(r.median_days_late),
-    daysLateList: numList(r.days_late_list),
+    daysLateList: recentDaysLate(r.days_late_list),
     nWrittenOff: req(r.n_written_off),
     segLateShare: num(r.seg_late_share),
     segLate30Share: num(r.seg_late30_share),
@@ -166,7 +174,9 @@ export async function loadFeatures(wh: Warehouse, snapshots: readonly string[]):
     await conn.run(sql('snapshots.sql'), [snapshots.join(',')]);
     await conn.run(sql('inv_life.sql'));
     await conn.run(sql('ev_cum.sql'));
-    const rows = (await readAll(conn, sql('invoice_features.sql'))).map(toRow);
+    const rows = (await readAll(conn, sql('invoice_features.sql')))
+      .map(toRow)
+      .sort((a, b) => (a.snapshot < b.snapshot ? -1 : a.snapshot > b.snapshot ? 1 : a.invoiceId < b.invoiceId ? -1 : a.invoiceId > b.invoiceId ? 1 : 0));
     const segmentPools = new Map<string, Map<string, number[]>>();
     for (const r of await readAll(conn, sql('pools.sql'))) {
       const snap = str(r.snapshot);
