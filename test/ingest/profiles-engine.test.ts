@@ -155,6 +155,15 @@ describe('CSV reading', () => {
     expect(latin.notes[0]).toMatch(/not valid UTF-8: read as Windows-1252\/latin-1/);
   });
 
+  it('reads UTF-16 text with BOM (Excel "Unicode text", tab-separated)', () => {
+    const body = Buffer.from('Kunde\tBetrag\r\nMüller\t1,5\r\n', 'utf16le');
+    const t = readCsv(new Uint8Array([0xff, 0xfe, ...body]), 'x.txt');
+    expect(t.rows.map((r) => r.cells)).toEqual([
+      ['Kunde', 'Betrag'],
+      ['Müller', '1,5'],
+    ]);
+  });
+
   it('names the line of an unterminated quote', () => {
     expect(() => table('a,b\n1,2\n3,"open\n4,5\n')).toThrow(/quoted field opened on line 3 is never closed/);
   });
@@ -259,6 +268,30 @@ async function workbook(build: (ws: ExcelJS.Worksheet) => void): Promise<string>
   await wb.xlsx.writeFile(path);
   return path;
 }
+
+describe('routing by amount sign and pattern', () => {
+  it('splits an untyped ledger into invoices and payments by sign, skipping rows by pattern', () => {
+    const profile = parseProfile(
+      minimal(
+        [
+          { kind: 'invoices', when: { column: 'Amount', sign: 'positive' }, fields: { ...invoiceFields, due_date: 'Date' } },
+          {
+            kind: 'payments',
+            when: { column: 'Amount', sign: 'negative' },
+            fields: { payment_id: 'Doc', received_date: 'Date', amount: { column: 'Amount', sign: 'abs' }, currency: { const: 'USD' }, payer_name: 'Cust', reference: { const: '' } },
+          },
+        ],
+        { skip: { column: 'Doc', matches: '^TOTAL' }, dateFormat: 'MM/dd/yyyy' },
+      ),
+      'sign.json',
+    );
+    const conv = applyProfile(table('Doc,Cust,Date,Amount\nA1,C1,01/02/2026,100.00\nP1,C1,01/03/2026,-40.00\nTOTAL all,,,60.00\nZ0,C1,01/04/2026,0.00\n'), profile);
+    expect(conv.records.get('invoices')?.map((r) => r.values.invoice_id)).toEqual(['A1']);
+    expect(conv.records.get('payments')?.map((r) => [r.values.payment_id, r.values.amount])).toEqual([['P1', '40.00']]);
+    expect(conv.rowsSkipped).toBe(1);
+    expect(conv.rejected.map((r) => [r.line, r.reason])).toEqual([[5, `row belongs to none of the profile's outputs (Amount="0.00")`]]);
+  });
+});
 
 describe('XLSX exports', () => {
   it('finds the header under a title, reads Excel dates and numbers', async () => {
