@@ -79,7 +79,7 @@ export async function ingestWithProfile(wh: Warehouse, path: string, opts: Profi
   } catch (err) {
     return [await recordFailedLoad(wh, { fileName, sha256: '', kind: named?.outputs[0]?.kind ?? 'unknown', profile: named?.name ?? null }, err)];
   }
-  let conv: Conversion;
+  let conv: Conversion & { profileDef: MappingProfile };
   try {
     conv = await convertFile(path, opts.profile);
   } catch (err) {
@@ -87,7 +87,7 @@ export async function ingestWithProfile(wh: Warehouse, path: string, opts: Profi
     return [await recordFailedLoad(wh, { fileName, sha256, kind: named?.outputs[0]?.kind ?? 'unknown', profile: named?.name ?? null }, err)];
   }
   const profile = conv.profile;
-  const profileDef = named ?? loadProfile(profile);
+  const profileDef = conv.profileDef;
   const kinds = [...new Set(profileDef.outputs.map((o) => o.kind))].sort((a, b) => order(a) - order(b));
   const produced = kinds.filter((k) => (conv.records.get(k)?.length ?? 0) > 0 || conv.rejected.some((r) => r.kind === k));
   // Rows no output took (and a file that produced nothing) are reported with the first kind.
