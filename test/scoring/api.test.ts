@@ -9,7 +9,7 @@ let ctx: Awaited<ReturnType<typeof testApp>>;
 
 beforeAll(async () => {
   ctx = await testApp(async (t) => {
-    await loadLedger(t.wh, t.dir, makeLedger({ customers: 45, months: 22, seed: 5 }));
+    await loadLedger(t.wh, t.dir, makeLedger({ customers: 45, months: 22, seed: 8 }));
     await scoreAsOfAndStore(t.wh, D);
     await scoreAsOfAndStore(t.wh, D2);
   });
