@@ -7,6 +7,9 @@ with credits_on_invoices as (
   from stg_credit_notes c
   join stg_invoices i on i.invoice_id = c.invoice_id
 ),
+standalone_credits as (
+  select item_id as credit_note_id, doc_date, currency from int_ar_items where item_kind = 'credit_note'
+),
 applications as (
   select
     a.application_id,
@@ -15,18 +18,19 @@ applications as (
     a.amount,
     -- a payment applied to a credit note that was itself issued against an invoice reopens that invoice
     case when i.invoice_id is not null then 'invoice'
-         when sc.item_id is not null then 'credit_note'
+         when sc.credit_note_id is not null then 'credit_note'
          else 'invoice' end as target_kind,
-    coalesce(i.invoice_id, sc.item_id, ci.invoice_id) as target_id,
+    coalesce(i.invoice_id, sc.credit_note_id, ci.invoice_id) as target_id,
     coalesce(i.currency, sc.currency, ci.currency) as target_currency,
     a.credit_note_id is not null as to_credit_note,
     greatest(a.applied_date, p.received_date, coalesce(i.invoice_date, sc.doc_date, ci.credit_date, ci.invoice_date)) as effective_date
   from stg_applications a
   join stg_payments p on p.payment_id = a.payment_id
-  left join stg_invoices i on a.invoice_id is not null and i.invoice_id = a.invoice_id
-  left join int_ar_items sc on a.credit_note_id is not null and sc.item_kind = 'credit_note' and sc.item_id = a.credit_note_id
-  left join credits_on_invoices ci on a.credit_note_id is not null and ci.credit_note_id = a.credit_note_id
-  where i.invoice_id is not null or sc.item_id is not null or ci.invoice_id is not null
+  -- plain equi-joins (null keys never match), so DuckDB hash-joins instead of looping
+  left join stg_invoices i on i.invoice_id = a.invoice_id
+  left join standalone_credits sc on sc.credit_note_id = a.credit_note_id
+  left join credits_on_invoices ci on ci.credit_note_id = a.credit_note_id
+  where coalesce(i.invoice_id, sc.credit_note_id, ci.invoice_id) is not null
 )
 select item_kind, item_id, doc_date as event_date, doc_amount as amount, currency, 'document' as source
 from int_ar_items
