@@ -8,14 +8,14 @@ import { ArIntelError } from '../core/errors.ts';
 import type { Warehouse } from '../core/warehouse.ts';
 import { basename } from 'node:path';
 import { statSync } from 'node:fs';
-import { loadCanonicalFile, prepareCanonicalFile } from './canonical/load.ts';
+import { detectKind, loadCanonicalFile } from './canonical/load.ts';
 import { loadOrderIndex } from './canonical/kinds.ts';
 import type { IngestResult } from './load-run.ts';
 import { ingestWithProfile, profileRoute } from './profiles/load.ts';
 import { ingestBankFile, isBankFile } from './bank/load.ts';
 
 export type { IngestResult, LoadStatus, RejectedRow } from './load-run.ts';
-export { loadCanonicalFile, mergeCanonicalCsv, type LoadCanonicalOptions } from './canonical/load.ts';
+export { detectKind, loadCanonicalFile, mergeCanonicalCsv, type LoadCanonicalOptions } from './canonical/load.ts';
 export { KINDS, LOAD_ORDER, kindNames } from './canonical/kinds.ts';
 
 export interface IngestOptions {
@@ -49,10 +49,10 @@ function sizeOf(path: string): number {
 }
 
 /** Kind from the header, only to order the files; a file whose header is broken sorts last and fails on load. */
-async function orderKey(path: string, kind: string | undefined): Promise<number> {
+function orderKey(path: string, kind: string | undefined): number {
   if (kind !== undefined) return loadOrderIndex(kind);
   try {
-    return loadOrderIndex((await prepareCanonicalFile(path)).layout.spec.kind);
+    return loadOrderIndex(detectKind(path));
   } catch (err) {
     if (err instanceof ArIntelError) return Number.MAX_SAFE_INTEGER;
     throw err;

@@ -4,7 +4,7 @@
  * numbers (DuckDB reports record positions, but people need the line their editor shows).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { FileError } from '../../core/errors.ts';
 
 const LF = 0x0a;
@@ -50,6 +50,23 @@ export async function scanFile(path: string): Promise<FileScan> {
   }
   const lines = newlines + (size > 0 && last !== LF ? 1 : 0);
   return { sha256: hash.digest('hex'), size, lines, head: Buffer.concat(headChunks).subarray(0, HEAD_BYTES), hasQuote };
+}
+
+/** The leading bytes only (enough for the header), without reading the whole file. */
+export function readHead(path: string): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new FileError(`cannot read the file: ${(err as Error).message}`, {});
+  }
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export interface Header {

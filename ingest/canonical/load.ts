@@ -19,7 +19,7 @@ import { recordFailedLoad, recordRejectedRows, runLoad, type IngestResult, type 
 import { cell, columnReason, ident, lit, rowChecks, typedValue } from './checks.ts';
 import { LayoutError, resolveLayout, type ResolvedLayout } from './detect.ts';
 import { applyDerivedRecords, derivedAlreadyStoredSql, type DerivedCounts } from './derived.ts';
-import { linesAtOffsets, parseHeader, recordStarts, scanFile, type FileScan } from './file-scan.ts';
+import { linesAtOffsets, parseHeader, readHead, recordStarts, scanFile, type FileScan } from './file-scan.ts';
 import { SOURCE_LINE_COLUMN, kindSpec, type ColumnSpec } from './kinds.ts';
 import { importedApplicationIdSql, mergeInto } from './merge.ts';
 
@@ -34,6 +34,11 @@ export async function prepareCanonicalFile(path: string, kind?: string): Promise
   const scan = await scanFile(path);
   const header = parseHeader(scan.head);
   return { path, scan, layout: resolveLayout(header.names, path, kind) };
+}
+
+/** The kind a file's header names (reads only its first bytes); FileError if the header is broken. */
+export function detectKind(path: string): string {
+  return resolveLayout(parseHeader(readHead(path)).names, path).spec.kind;
 }
 
 export interface LoadCanonicalOptions {
