@@ -65,10 +65,7 @@ export interface OpenedPage {
   readonly problems: string[];
 }
 
-/** Opens `path` and waits for the page to signal it has drawn everything (`body[data-ready]`). */
-export async function openPage(browser: Browser, origin: string, path: string): Promise<OpenedPage> {
-  const page = await browser.context.newPage();
-  const problems: string[] = [];
+function watch(page: Page, origin: string, problems: string[]): void {
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
@@ -81,6 +78,13 @@ export async function openPage(browser: Browser, origin: string, path: string): 
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });
+}
+
+/** Opens `path` and waits for the page to signal it has drawn everything (`body[data-ready]`). */
+export async function openPage(browser: Browser, origin: string, path: string): Promise<OpenedPage> {
+  const page = await browser.context.newPage();
+  const problems: string[] = [];
+  watch(page, origin, problems);
   await page.goto(origin + path);
   await page.waitForSelector('body[data-ready]', { timeout: 60_000 });
   return { page, problems };
@@ -88,18 +92,23 @@ export async function openPage(browser: Browser, origin: string, path: string): 
 
 /**
  * Screenshots at desktop width and at a tablet width, under test/artifacts/dashboards/. Charts size themselves at
- * load, so the tablet shot is taken from a fresh page opened at tablet width (the page passed in is left as is).
+ * load, so the tablet shot is taken from a fresh page opened at tablet width (the page passed in is left as is);
+ * what goes wrong on that page is added to `problems`.
  */
-export async function screenshots(browser: Browser, page: Page, name: string): Promise<string[]> {
+export async function screenshots(browser: Browser, page: Page, name: string, problems: string[]): Promise<string[]> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const desktop = join(ARTIFACTS, `${name}-1280.png`);
   await page.screenshot({ path: desktop, fullPage: true });
   const tablet = join(ARTIFACTS, `${name}-tablet.png`);
   const small = await browser.context.newPage();
+  const origin = new URL(page.url()).origin;
+  const before = problems.length;
+  watch(small, origin, problems);
   await small.setViewportSize({ width: 820, height: 1180 });
   await small.goto(page.url());
   await small.waitForSelector('body[data-ready]', { timeout: 60_000 });
   await small.screenshot({ path: tablet, fullPage: true });
+  for (let i = before; i < problems.length; i++) problems[i] = `[tablet] ${problems[i]}`;
   await small.close();
   return [desktop, tablet];
 }

@@ -17,6 +17,7 @@ let t: TestWarehouse;
 let app: App;
 let origin: string;
 let browser: Browser;
+const serverErrors: string[] = [];
 
 async function api<T>(path: string): Promise<T> {
   const res = await fetch(origin + path);
@@ -44,11 +45,14 @@ beforeAll(async () => {
   t = await demoWarehouse();
   const someCustomer = await t.wh.one<{ id: string }>('select min(customer_id) as id from customers');
   await ingestBadFile(t.wh, t.dir, someCustomer?.id ?? 'C1');
-  app = await buildApp({ warehouse: t.wh, config: t.config }, { logger: false });
+  // Server-side errors are collected so a failing page can be explained from the test output.
+  const logger = { level: 'error', stream: { write: (line: string) => void serverErrors.push(line.slice(0, 1000)) } };
+  app = await buildApp({ warehouse: t.wh, config: t.config }, { logger } as Parameters<typeof buildApp>[1]);
   origin = await listenEphemeral(app);
 }, 240_000);
 
 afterAll(async () => {
+  if (serverErrors.length) console.log(`server errors during the browser tests:\n${serverErrors.join('\n')}`);
   await browser?.close();
   await app?.close();
   t?.cleanup();
@@ -74,7 +78,7 @@ describe('data quality page', () => {
     expect(await page.locator('[data-table="rejected-rows"] tbody tr').count()).toBe(rejected.items.length);
     expect(await markCount(page, 'rejects-by-field', 'rejects bars')).toBe(new Set(rejected.items.map((r) => r.field ?? '(whole row)')).size);
     await expect.poll(() => page.locator('[data-table="rejected-rows"]').textContent()).toContain(rejected.items[0]!.reason);
-    await screenshots(browser, page, 'data-quality');
+    await screenshots(browser, page, 'data-quality', problems);
 
     // Keyboard: focus a clean load and press Enter.
     const clean = runs.items.find((r) => r.rowsRejected === 0)!;
@@ -102,7 +106,7 @@ describe('cash application page', () => {
     expect(first.candidates.length).toBeGreaterThan(0);
     expect(await page.locator(`[data-exception="${first.paymentId}"] [data-candidate]`).count()).toBe(first.candidates.length);
     expect(await markCount(page, 'candidate-confidence', 'confidence bars')).toBe(first.candidates.length);
-    await screenshots(browser, page, 'cash-application');
+    await screenshots(browser, page, 'cash-application', problems);
 
     await page.getByRole('button', { name: 'Confirm #1' }).click();
     await expect.poll(() => page.locator('.notice.ok').textContent()).toContain(`Payment ${first.paymentId} applied`);
@@ -120,11 +124,11 @@ describe('cash application page', () => {
  * shipped yet): each such HTTP error also shows up once as Chromium's "Failed to load resource" console line.
  */
 function withoutExpected(problems: string[], urls: RegExp[]): string[] {
-  const expected = problems.filter((p) => /^HTTP \d+: /.test(p) && urls.some((u) => u.test(p.replace(/\?.*$/, ''))));
+  const expected = problems.filter((p) => /^(\[tablet\] )?HTTP \d+: /.test(p) && urls.some((u) => u.test(p.replace(/\?.*$/, ''))));
   let consoleLines = expected.length;
   return problems.filter((p) => {
     if (expected.includes(p)) return false;
-    if (consoleLines > 0 && p.startsWith('console: Failed to load resource')) {
+    if (consoleLines > 0 && /^(\[tablet\] )?console: Failed to load resource/.test(p)) {
       consoleLines -= 1;
       return false;
     }
@@ -174,7 +178,7 @@ describe('CFO overview', () => {
       const body = (await disputes.json()) as { causes: unknown[] };
       expect(await markCount(page, 'dispute-pareto', 'disputes bars')).toBe(body.causes.length);
     }
-    await screenshots(browser, page, 'overview');
+    await screenshots(browser, page, 'overview', problems);
     expect(withoutExpected(problems, [/\/api\/v1\/forecast\/cash$/, /\/api\/v1\/disputes\/causes/])).toEqual([]);
     await page.close();
   });
@@ -209,7 +213,7 @@ describe('credit desk', () => {
     const parts = [expected.exposure.openAr, expected.exposure.openOrders, expected.exposure.proposedOrder].filter((v) => Number(v) > 0).length;
     expect(await markCount(page, 'exposure', 'exposure parts')).toBe(parts);
     expect(await markCount(page, 'exposure', 'exposure limit')).toBe(1);
-    await screenshots(browser, page, 'credit-desk');
+    await screenshots(browser, page, 'credit-desk', problems);
 
     // A new applicant, chosen with the keyboard-operable select.
     await page.locator('select#mode').selectOption('new');
