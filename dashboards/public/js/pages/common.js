@@ -10,7 +10,8 @@ export function errorNotice(err, what) {
       : err?.status === 403
         ? `${what}: your key's role may not see this.`
         : `${what}: ${err instanceof Error ? err.message : String(err)}`;
-  return el('div', { class: 'notice error', role: 'alert' }, msg);
+  // A feature the server does not have yet is a fact to state, not an alarm.
+  return isMissingRoute(err) ? el('div', { class: 'notice', role: 'status' }, msg) : el('div', { class: 'notice error', role: 'alert' }, msg);
 }
 
 /** Runs `load` and puts its element (or the error) into `slot`, keeping the page usable if one part fails. */

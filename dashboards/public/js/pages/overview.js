@@ -319,7 +319,7 @@ async function riskConcentration(asOf, currency, segment) {
   ]);
   const rows = riskExposure(scores.items, aging.items, segment);
   const byClass = exposureByClass(rows);
-  const short = (name) => (name.length > 28 ? `${name.slice(0, 27)}…` : name);
+  const short = (name) => (name.length > 26 ? `${name.slice(0, 25)}…` : name);
   const seen = new Set();
   const top = topRisky(rows).map((r) => {
     let label = `${short(r.name)} (${r.riskClass}, ${r.score})`;
@@ -381,7 +381,7 @@ async function riskConcentration(asOf, currency, segment) {
         fillDomain: RISK_CLASSES,
         colors: RISK_COLORS,
         xLabel: `Open AR (${currency}) →`,
-        marginLeft: 235,
+        marginLeft: 245,
         width: chartWidth(8),
         xTickFormat: (v) => fmt.money(v, currency, { compact: true }),
         xFormat: (v) => fmt.money(v, currency),
