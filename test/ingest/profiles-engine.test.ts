@@ -310,6 +310,29 @@ describe('XLSX exports', () => {
     expect((await convertFile(path)).profile).toBe('sap-fbl5n');
   });
 
+  it('reads a QuickBooks report workbook: merged title block, grouping column, real dates and numbers', async () => {
+    const path = await workbook((ws) => {
+      ws.addRow(["Craig's Design and Landscaping Services"]);
+      ws.addRow(['A/R Aging Detail']);
+      ws.addRow(['As of February 28, 2026']);
+      ws.mergeCells('A1:H1');
+      ws.mergeCells('A2:H2');
+      ws.mergeCells('A3:H3');
+      ws.addRow([]);
+      ws.addRow([null, 'Date', 'Transaction Type', 'Num', 'Customer', 'Due Date', 'Amount', 'Open Balance']);
+      ws.addRow(['Current']);
+      ws.addRow([null, new Date(Date.UTC(2026, 1, 10)), 'Invoice', 1037, 'Sonnenschein Family Store', new Date(Date.UTC(2026, 2, 12)), 362.07, 362.07]);
+      ws.addRow(['Total for Current', null, null, null, null, null, null, 362.07]);
+    });
+    const conv = await convertFile(path);
+    expect(conv.profile).toBe('quickbooks-ar-aging-detail');
+    expect(conv.headerLine).toBe(5);
+    expect(conv.rowsSkipped).toBe(2);
+    expect(conv.records.get('invoices')?.map((r) => [r.line, r.values])).toEqual([
+      [7, { invoice_id: '1037', customer_id: 'Sonnenschein Family Store', invoice_date: '2026-02-10', due_date: '2026-03-12', amount: '362.07', currency: 'USD' }],
+    ]);
+  });
+
   it('refuses a merged header row naming the sheet and row', async () => {
     const vertical = await workbook((ws) => {
       ws.addRow(['Date', 'Transaction Type', 'Num', 'Customer', 'Due Date', 'Amount', 'Open Balance']);
