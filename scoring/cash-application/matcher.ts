@@ -138,6 +138,7 @@ export class MatchContext {
   /** account → customer → times seen. */
   private readonly accounts = new Map<string, Map<string, number>>();
   private readonly rejected = new Set<string>();
+  private readonly reviewed = new Set<string>();
   private readonly parentOf = new Map<string, string>();
   private readonly childrenOf = new Map<string, string[]>();
 
@@ -178,6 +179,12 @@ export class MatchContext {
   /** A proposal a person rejected is never proposed again for that payment. */
   reject(paymentId: string, targetKey: string): void {
     this.rejected.add(`${paymentId}|${targetKey}`);
+    this.reviewed.add(paymentId);
+  }
+
+  /** A person has worked on this payment: it stays with them rather than applying on its own. */
+  isReviewed(paymentId: string): boolean {
+    return this.reviewed.has(paymentId);
   }
 
   isRejected(paymentId: string, proposal: Proposal): boolean {
@@ -627,22 +634,27 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
       continue;
     }
     const exact = items.filter((it) => it.kind === 'invoice' && it.openCents === R);
-    if (exact.length >= 1) {
-      const it = exact[0] as OpenItem;
+    if (exact.length === 1) {
+      proposals.push(
+        make({ customerId: cid, rule: 'amount_exact', base: 0.97, allocations: fullAllocations(exact), evidence: [...why, `only open item of ${fmt(R)}`] }, cf),
+      );
+      continue;
+    }
+    // Several items of exactly this amount: each is a candidate, oldest first; none is sure.
+    exact.slice(0, o.maxCandidates).forEach((it, i) => {
       proposals.push(
         make(
           {
             customerId: cid,
-            rule: exact.length === 1 ? 'amount_exact' : 'amount_exact_oldest',
-            base: exact.length === 1 ? 0.97 : 0.72,
+            rule: 'amount_exact_oldest',
+            base: 0.72 - i * 0.01,
             allocations: fullAllocations([it]),
-            evidence: [...why, exact.length === 1 ? `only open item of ${fmt(R)}` : `${exact.length} open items of ${fmt(R)}; oldest chosen`],
+            evidence: [...why, `${exact.length} open items of ${fmt(R)}; ${i === 0 ? 'oldest' : `number ${i + 1} by due date`}`],
           },
           cf,
         ),
       );
-      if (exact.length === 1) continue;
-    }
+    });
     const disc = items.filter((it) => discountOption(it, p) === R);
     if (disc.length >= 1 && exact.length === 0) {
       proposals.push(
@@ -668,20 +680,22 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
     const sub = findSmallestSubsets(subsetItems(pool, p), R, { maxPicks: 8, maxNodes: o.maxSubsetNodes, maxSolutions: 4, searchItems: o.maxSubsetItems });
     if (sub.solutions.length > 0) {
       const unique = sub.solutions.length === 1 && sub.complete;
-      const best = [...sub.solutions].sort((a, b) => (ageScore(pool, a) < ageScore(pool, b) ? -1 : 1))[0] ?? [];
-      const hasDisc = best.some((x) => x.discounted);
-      proposals.push(
-        make(
-          {
-            customerId: cid,
-            rule: unique ? (hasDisc ? 'amount_subset_discount' : 'amount_subset') : 'amount_subset_ambiguous',
-            base: unique ? (best.length <= 3 ? 0.93 : 0.9) : 0.6,
-            allocations: picksToAllocations(pool, best),
-            evidence: [...why, unique ? `amount = ${best.length} open items (unique combination)` : `amount = several combinations of open items; oldest shown`],
-          },
-          cf,
-        ),
-      );
+      const ordered = [...sub.solutions].sort((a, b) => (ageScore(pool, a) < ageScore(pool, b) ? -1 : 1));
+      ordered.forEach((sol, i) => {
+        const hasDisc = sol.some((x) => x.discounted);
+        proposals.push(
+          make(
+            {
+              customerId: cid,
+              rule: unique ? (hasDisc ? 'amount_subset_discount' : 'amount_subset') : 'amount_subset_ambiguous',
+              base: unique ? (sol.length <= 3 ? 0.93 : 0.9) : 0.6 - i * 0.01,
+              allocations: picksToAllocations(pool, sol),
+              evidence: [...why, unique ? `amount = ${sol.length} open items (unique combination)` : `amount = one of ${ordered.length}+ combinations of open items (oldest first)`],
+            },
+            cf,
+          ),
+        );
+      });
       continue;
     }
     if (R > sum && sum > 0n) {
@@ -757,6 +771,7 @@ function rank(ctx: MatchContext, p: PaymentToMatch, proposals: Proposal[]): Prop
 export function decide(ctx: MatchContext, p: PaymentToMatch): MatchOutcome {
   const candidates = proposeMatches(ctx, p);
   const top = candidates[0];
-  const auto = !!top && top.confidence >= ctx.options.autoThreshold && top.allocations.length + (top.onAccountCents > 0n ? 1 : 0) > 0;
+  const auto =
+    !!top && !ctx.isReviewed(p.paymentId) && top.confidence >= ctx.options.autoThreshold && top.allocations.length + (top.onAccountCents > 0n ? 1 : 0) > 0;
   return { decision: auto ? 'auto' : 'exception', candidates };
 }

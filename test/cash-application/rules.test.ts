@@ -187,3 +187,15 @@ describe('legal forms as tie-breakers', () => {
     expect(hits[1]?.similarity).toBeLessThan(1);
   });
 });
+
+describe('smallest subsets: triples', () => {
+  it('finds the one triple among a hundred items without the bounded search', () => {
+    const many = Array.from({ length: 100 }, (_, key) => ({ key, options: [{ cents: BigInt(100_000 + key * key * 37 + key * 11), discounted: false }] }));
+    const pick = [5, 42, 97];
+    const target = pick.reduce((s, k) => s + (many[k]?.options[0]?.cents ?? 0n), 0n);
+    const r = findSmallestSubsets(many, target, { maxNodes: 1 });
+    expect(r.complete).toBe(true);
+    expect(r.solutions).toHaveLength(1);
+    expect(r.solutions[0]?.map((p) => p.key)).toEqual(pick);
+  });
+});
