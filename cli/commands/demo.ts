@@ -5,27 +5,46 @@ import { z } from 'zod';
 import { ArIntelError } from '../../core/errors.ts';
 import { isoDate } from '../../core/as-of.ts';
 import { configFrom, withWarehouse } from '../context.ts';
-import { DEFAULT_END_DATE, generateDemo, type DemoResult } from '../../ingest/demo/index.ts';
+import { DEFAULT_END_DATE, demoOptionsSchema, generateDemo, type DemoOptionsInput, type DemoResult } from '../../ingest/demo/index.ts';
 import { loadDemo } from '../../ingest/demo/load.ts';
 import { EXPORT_FORMATS } from '../../ingest/profiles/writers/index.ts';
 import { emitFormat } from '../../ingest/profiles/writers/emit.ts';
 
-const intText = (flag: string) =>
+const intText = () =>
   z
     .string()
-    .regex(/^\d+$/, `${flag} must be a whole number`)
+    .regex(/^\d+$/, 'must be a whole number')
     .transform((s) => Number(s));
 
 const optionsSchema = z.object({
-  customers: intText('--customers').optional(),
-  invoices: intText('--invoices').optional(),
-  seed: intText('--seed').optional(),
+  customers: intText().optional(),
+  invoices: intText().optional(),
+  seed: intText().optional(),
   out: z.string().min(1).optional(),
   endDate: isoDate.optional(),
-  months: intText('--months').optional(),
+  months: intText().optional(),
   load: z.boolean().optional(),
   format: z.enum(EXPORT_FORMATS, { error: `--format must be one of ${EXPORT_FORMATS.join(', ')}` }).optional(),
 });
+
+const FLAGS: Readonly<Record<string, string>> = {
+  customers: '--customers',
+  invoices: '--invoices',
+  seed: '--seed',
+  out: '--out',
+  endDate: '--end-date',
+  months: '--months',
+};
+
+/** Errors name the flag the user typed, not the internal option name. */
+function validate(input: DemoOptionsInput): void {
+  const parsed = demoOptionsSchema.safeParse(input);
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0];
+  const key = String(issue?.path[0] ?? '');
+  const flag = FLAGS[key] ?? key;
+  throw new ArIntelError('VALIDATION', issue?.message ?? 'invalid value', { field: flag });
+}
 
 function bar(label: string, unit: string): cliProgress.SingleBar | undefined {
   if (!process.stderr.isTTY) return undefined;
@@ -60,32 +79,32 @@ export function registerDemo(program: Command): void {
       const parsed = optionsSchema.safeParse(rawOpts);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        const field = String(issue?.path[0] ?? 'options');
-        throw new ArIntelError('VALIDATION', issue?.message ?? 'invalid option', { field });
+        const key = String(issue?.path[0] ?? 'options');
+        const flag = FLAGS[key] ?? key;
+        throw new ArIntelError('VALIDATION', issue?.message ?? 'invalid option', { field: flag });
       }
       const opts = parsed.data;
       const config = configFrom(cmd);
+      const input: DemoOptionsInput = {
+        customers: opts.customers ?? (config.demoCustomers > 0 ? config.demoCustomers : 2000),
+        invoices: opts.invoices,
+        seed: opts.seed ?? config.demoSeed,
+        out: opts.out ?? join(dirname(config.dbPath), 'demo'),
+        endDate: opts.endDate,
+        months: opts.months,
+      };
+      validate(input);
       const progress = bar('generate', 'months');
       let started = false;
       let demo: DemoResult;
       try {
-        demo = await generateDemo(
-          {
-            customers: opts.customers ?? (config.demoCustomers > 0 ? config.demoCustomers : 2000),
-            invoices: opts.invoices,
-            seed: opts.seed ?? config.demoSeed,
-            out: opts.out ?? join(dirname(config.dbPath), 'demo'),
-            endDate: opts.endDate,
-            months: opts.months,
+        demo = await generateDemo(input, {
+          onProgress: (done, total) => {
+            if (!started) progress?.start(total, 0);
+            started = true;
+            progress?.update(done);
           },
-          {
-            onProgress: (done, total) => {
-              if (!started) progress?.start(total, 0);
-              started = true;
-              progress?.update(done);
-            },
-          },
-        );
+        });
       } finally {
         progress?.stop();
       }
@@ -96,6 +115,10 @@ export function registerDemo(program: Command): void {
       }
       if (!opts.load) return;
       await withWarehouse(config, async (wh) => {
+        const existing = await wh.one<{ n: string }>('select count(*)::bigint as n from invoices');
+        if (Number(existing?.n ?? 0) > 0) {
+          console.log(`note: ${config.dbPath} already holds ${existing?.n} invoices; demo rows are merged by their ids`);
+        }
         const loadBar = bar('load', 'MB');
         const mb = (b: number) => Math.round(b / 1024 / 1024);
         let loadStarted = false;
