@@ -164,6 +164,9 @@ describe('CFO overview', () => {
     let agingBars = 0;
     for (const m of ['aging_current', 'aging_1_30', 'aging_31_60', 'aging_61_90', 'aging_91_120', 'aging_120_plus']) agingBars += await points(m, (v) => v !== 0);
     expect(await markCount(page, 'aging-trend', 'aging bars')).toBe(agingBars);
+    const bySegment = await api<{ items: { buckets: { amount: string }[] }[] }>(`/api/v1/metrics/aging?groupBy=segment&asOf=${summary.asOf}`);
+    const segmentBars = bySegment.items.reduce((n, i) => n + i.buckets.filter((b) => Number(b.amount) !== 0).length, 0);
+    expect(await markCount(page, 'aging-by-group', 'group aging bars')).toBe(segmentBars);
 
     // Risk concentration: scored customers joined with their open AR.
     const scores = await api<{ items: { customerId: string; riskClass: string; score: number }[] }>('/api/v1/scores/customers?sort=risk&limit=10000');

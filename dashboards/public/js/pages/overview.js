@@ -1,7 +1,8 @@
 /**
  * CFO overview: KPI tiles with the change since the last month-end, DSO/ADD/CEI over 24 months, aging by month,
  * the 13-week cash forecast, dispute causes and risk concentration. Every number comes from the API; the as-of
- * filter goes to every call, the segment filter narrows the risk views (the metric routes have no segment filter).
+ * filter goes to every call, the segment filter narrows the risk views (the metric routes have no segment filter),
+ * and the group-by filter splits today's aging by segment, collector or document currency.
  */
 import { el, clear } from '../dom.js';
 import { apiGet } from '../api.js';
@@ -29,7 +30,12 @@ const RISK_CLASSES = ['A', 'B', 'C', 'D', 'E'];
 const RISK_COLORS = ['#1b7f4b', '#7cb342', '#f9a825', '#ef6c00', '#b3261e'];
 
 const params = new URLSearchParams(location.search);
-const filters = { asOf: params.get('asOf') || undefined, segment: params.get('segment') || '' };
+const GROUPS = { segment: 'segment', collector: 'collector', currency: 'document currency' };
+const filters = {
+  asOf: params.get('asOf') || undefined,
+  segment: params.get('segment') || '',
+  groupBy: Object.hasOwn(GROUPS, params.get('groupBy') ?? '') ? params.get('groupBy') : 'segment',
+};
 
 /** First day of the month 23 months before `asOf`'s month: 24 month-ends including the as-of month. */
 export function trendFrom(asOf) {
@@ -196,6 +202,50 @@ async function agingByMonth(asOf, currency) {
       marginBottom: 62,
       marginLeft: 70,
       width,
+      yTickFormat: (v) => fmt.money(v, currency, { compact: true }),
+      yFormat: (v) => fmt.money(v, currency),
+    }),
+  });
+}
+
+/** Open AR now, by group (segment, collector or document currency) and days-past-due bucket. */
+export function agingByGroupSeries(items) {
+  return items.flatMap((i) =>
+    i.buckets.filter((b) => Number(b.amount) !== 0).map((b) => ({ group: i.name ?? i.key ?? '(none)', bucket: b.label, amount: Number(b.amount) })),
+  );
+}
+
+async function agingByGroup(asOf, currency, groupBy) {
+  const res = await apiGet('/api/v1/metrics/aging', { asOf, groupBy });
+  const items = [...res.items].sort((a, b) => Number(b.total) - Number(a.total));
+  const labels = items[0]?.buckets.map((b) => b.label) ?? [];
+  const data = agingByGroupSeries(items);
+  const groups = [...new Set(data.map((d) => d.group))];
+  return chartCard({
+    id: 'aging-by-group',
+    title: `Aging by ${GROUPS[groupBy]}`,
+    subtitle: `Open AR on ${fmt.date(asOf)} by ${GROUPS[groupBy]} and days past due, largest first (${currency})`,
+    span: 'span-12',
+    data,
+    columns: [
+      { key: 'group', label: GROUPS[groupBy] },
+      { key: 'bucket', label: 'Days past due' },
+      { key: 'amount', label: `Amount (${currency})`, numeric: true, format: (v) => fmt.money(v, currency) },
+    ],
+    chart: stackedBarChart(data, {
+      label: 'group aging',
+      x: 'group',
+      xDomain: groups,
+      y: 'amount',
+      fill: 'bucket',
+      fillDomain: labels,
+      colors: AGING_COLORS.slice(0, labels.length),
+      xLabel: GROUPS[groupBy],
+      yLabel: `Open AR (${currency}) ↑`,
+      tickRotate: groups.length > 8 ? -30 : 0,
+      marginBottom: groups.length > 8 ? 70 : 40,
+      marginLeft: 70,
+      width: chartWidth(12),
       yTickFormat: (v) => fmt.money(v, currency, { compact: true }),
       yFormat: (v) => fmt.money(v, currency),
     }),
@@ -401,6 +451,12 @@ function filterBar(asOf, segments) {
       'Segment (risk views)',
       el('select', { name: 'segment' }, el('option', { value: '' }, 'All segments'), segments.map((s) => el('option', { value: s, selected: s === filters.segment }, s))),
     ),
+    el(
+      'label',
+      {},
+      'Group aging by',
+      el('select', { name: 'groupBy' }, Object.entries(GROUPS).map(([value, label]) => el('option', { value, selected: value === filters.groupBy }, label))),
+    ),
     el('button', { type: 'submit' }, 'Apply'),
   );
   return form;
@@ -421,8 +477,9 @@ async function main() {
     return;
   }
   const { asOf, currency } = summary;
-  const slots = ['span-6', 'span-6', 'span-12', 'span-12', 'span-12', 'span-12'].map((span) => el('div', { class: span }));
+  const slots = ['span-6', 'span-6', 'span-12', 'span-12', 'span-12', 'span-12', 'span-12'].map((span) => el('div', { class: span }));
   grid.append(...slots);
+  slots[2].after(slots[6]); // today's aging by group right below aging by month
   const segmentsP = apiGet('/api/v1/metrics/aging', { groupBy: 'segment', asOf }).then((r) => r.items.map((i) => i.key).filter(Boolean)).catch(() => []);
   await Promise.all([
     segmentsP.then((segments) => clear(filterSlot, filterBar(asOf, segments))),
@@ -433,6 +490,7 @@ async function main() {
     fill(slots[3], 'Cash forecast', () => cashForecast(asOf)),
     fill(slots[4], 'Dispute causes', () => disputeCauses(asOf)),
     fill(slots[5], 'Risk concentration', () => riskConcentration(asOf, currency, filters.segment)),
+    fill(slots[6], 'Aging by group', () => agingByGroup(asOf, currency, filters.groupBy)),
   ]);
 }
 
