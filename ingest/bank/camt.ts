@@ -7,7 +7,6 @@
 import { formatUnits, parseUnits } from './decimal.ts';
 import { BankParseError, UnsupportedBankFormatError } from './errors.ts';
 import {
-  emptyTransaction,
   type Balance,
   type BankEntry,
   type BankFile,
@@ -82,19 +81,28 @@ function fail(ctx: Ctx, element: string, field: string, message: string): never 
 
 const DATE_RE = /^(\d{4}-\d{2}-\d{2})(?:$|T)/;
 
+const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** YYYY-MM-DD that exists on the calendar (Date.parse would accept 2024-02-30). */
+function calendarDate(iso: string): boolean {
+  const y = Number(iso.slice(0, 4));
+  const mo = Number(iso.slice(5, 7));
+  const d = Number(iso.slice(8, 10));
+  if (mo < 1 || mo > 12 || d < 1 || d > (DAYS[mo - 1] ?? 0)) return false;
+  return !(mo === 2 && d === 29) || (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0));
+}
+
 function dateOf(ctx: Ctx, n: unknown, element: string, field: string): string | null {
   if (n === undefined) return null;
   const raw = textAt(n, 'Dt') ?? textAt(n, 'DtTm') ?? text(n);
   if (raw === null) return null;
   const m = DATE_RE.exec(raw);
-  const [y, mo, d] = (m?.[1] ?? '').split('-').map(Number);
-  const real = y !== undefined && mo !== undefined && d !== undefined ? new Date(Date.UTC(y, mo - 1, d)) : null;
-  // Date.parse accepts 2024-02-30; only a date that exists on the calendar is taken.
-  if (!m?.[1] || !real || real.getUTCMonth() !== (mo ?? 0) - 1 || real.getUTCDate() !== d) {
-    fail(ctx, element, field, `'${raw}' is not an ISO date`);
-  }
-  return m[1];
+  const iso = m?.[1];
+  if (!iso || !calendarDate(iso)) fail(ctx, element, field, `'${raw}' is not an ISO date`);
+  return iso;
 }
+
+const CANONICAL_AMOUNT_RE = /^(?:0|[1-9]\d{0,12})\.\d\d$/;
 
 interface AmountValue {
   readonly amount: string;
@@ -109,10 +117,12 @@ function amountOf(ctx: Ctx, n: unknown, element: string, required: boolean): Amo
     if (required) fail(ctx, element, 'Amt', 'amount is missing');
     return null;
   }
+  const ccy = isNode(n) && typeof n['@_Ccy'] === 'string' ? n['@_Ccy'].trim() : null;
+  // Most amounts are already canonical ("12.34"): no need to go through bigint.
+  if (CANONICAL_AMOUNT_RE.test(raw)) return { amount: raw, currency: ccy };
   if (!/^\d+(\.\d+)?$/.test(raw)) fail(ctx, element, 'Amt', `'${raw}' is not a decimal amount`);
   const units = parseUnits(raw);
   if (units === undefined) fail(ctx, element, 'Amt', `'${raw}' has more than 5 decimals or is too large`);
-  const ccy = isNode(n) && typeof n['@_Ccy'] === 'string' ? n['@_Ccy'].trim() : null;
   return { amount: formatUnits(units), currency: ccy };
 }
 
@@ -182,7 +192,6 @@ function parseTransaction(ctx: Ctx, tx: unknown, element: string, entryDirection
   }
   const rtr = child(tx, 'RtrInf');
   return {
-    ...emptyTransaction(),
     amount: amt?.amount ?? null,
     currency: amt?.currency ?? null,
     direction,

@@ -66,13 +66,22 @@ export function* xmlTextPieces(bytes: Uint8Array, format: string, file: string):
   else throw new BankParseError(format, `unsupported XML encoding '${declared}'`, { file, line: 1, field: 'encoding' });
   try {
     let first = true;
-    for (let at = 0; at < bytes.length; at += PIECE) {
-      let piece = decoder.decode(bytes.subarray(at, at + PIECE), { stream: at + PIECE < bytes.length });
+    let at = 0;
+    while (at < bytes.length) {
+      // End each piece just before a '<' (0x3C never occurs inside a multi-byte UTF-8 sequence), so the
+      // reader can take each piece as it is.
+      let end = Math.min(at + PIECE, bytes.length);
+      if (end < bytes.length) {
+        const lt = bytes.lastIndexOf(0x3c, end - 1);
+        if (lt > at) end = lt;
+      }
+      let piece = decoder.decode(bytes.subarray(at, end), { stream: end < bytes.length });
       if (first) {
         piece = stripBom(piece);
         first = false;
       }
       yield piece;
+      at = end;
     }
   } catch (err) {
     if (!(err instanceof TypeError)) throw err;

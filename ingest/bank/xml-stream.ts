@@ -176,7 +176,15 @@ export class XmlStreamReader {
 
   /** Feeds the next piece of the document; incomplete markup at its end waits for the next piece. */
   feed(piece: string): void {
-    const buf = this.carry + piece;
+    let buf: string;
+    if (this.carry === '') buf = piece;
+    else if (piece.charCodeAt(0) === 60 /* < */ && !this.carry.includes('<')) {
+      // The previous piece ended in plain text and this one starts a tag: take that text now instead of
+      // concatenating (a concatenated multi-megabyte string is much slower to scan).
+      this.text(this.carry, this.carry, 0);
+      for (let i = this.carry.indexOf('\n'); i >= 0; i = this.carry.indexOf('\n', i + 1)) this.linesBefore++;
+      buf = piece;
+    } else buf = this.carry + piece;
     let pos = 0;
     const len = buf.length;
     while (pos < len) {
