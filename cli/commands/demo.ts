@@ -68,7 +68,7 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('generate the deterministic demo dataset as canonical CSVs (plus ground truth in <out>/truth); --load ingests it')
     .option('--customers <n>', 'number of customers (default AR_INTEL_DEMO_CUSTOMERS or 2000)')
-    .option('--invoices <n>', 'target number of invoices (default: about 57 per customer over 26 months)')
+    .option('--invoices <n>', 'target number of invoices (default: the order rates of the behavioural model, about 42 per customer over 26 months)')
     .option('--seed <s>', 'random seed; the same seed gives byte-identical files (default AR_INTEL_DEMO_SEED or 42)')
     .option('--out <dir>', 'output directory (default: demo/ beside the warehouse file)')
     .option('--end-date <date>', `last business date of the history, YYYY-MM-DD (default ${DEFAULT_END_DATE})`)

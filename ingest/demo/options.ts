@@ -6,7 +6,7 @@ export const DEFAULT_END_DATE = '2026-10-31';
 
 export const demoOptionsSchema = z.object({
   customers: z.number().int().min(10, 'at least 10 customers').max(2_000_000).default(2000),
-  /** Target invoice count; absent = the behavioural model's own order rates (about 60 per customer). */
+  /** Target invoice count; absent = the behavioural model's own order rates (about 42 per customer over 26 months). */
   invoices: z.number().int().min(1).max(100_000_000).optional(),
   seed: z.number().int().min(0).max(4_294_967_295).default(42),
   out: z.string().min(1),
