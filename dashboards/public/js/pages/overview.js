@@ -209,9 +209,9 @@ async function agingByMonth(asOf, currency) {
 }
 
 /** Open AR now, by group (segment, collector or document currency) and days-past-due bucket. */
-export function agingByGroupSeries(items) {
+export function agingByGroupSeries(items, noGroup = '(none)') {
   return items.flatMap((i) =>
-    i.buckets.filter((b) => Number(b.amount) !== 0).map((b) => ({ group: i.name ?? i.key ?? '(none)', bucket: b.label, amount: Number(b.amount) })),
+    i.buckets.filter((b) => Number(b.amount) !== 0).map((b) => ({ group: i.name ?? i.key ?? noGroup, bucket: b.label, amount: Number(b.amount) })),
   );
 }
 
@@ -219,7 +219,7 @@ async function agingByGroup(asOf, currency, groupBy) {
   const res = await apiGet('/api/v1/metrics/aging', { asOf, groupBy });
   const items = [...res.items].sort((a, b) => Number(b.total) - Number(a.total));
   const labels = items[0]?.buckets.map((b) => b.label) ?? [];
-  const data = agingByGroupSeries(items);
+  const data = agingByGroupSeries(items, `(no ${GROUPS[groupBy]})`);
   const groups = [...new Set(data.map((d) => d.group))];
   return chartCard({
     id: 'aging-by-group',
@@ -336,7 +336,7 @@ async function disputeCauses(asOf) {
         { key: 'medianDays', label: 'Median days', numeric: true, format: (v) => fmt.number(v, 1) },
         { key: 'p90Days', label: 'P90 days', numeric: true, format: (v) => fmt.number(v, 1) },
       ],
-      chart: horizontalBarChart(resolved, { label: 'resolve days', y: 'cause', x: 'medianDays', xLabel: 'Median days to resolve →', width: chartWidth(6), marginLeft: 130, xFormat: (v) => fmt.days(v) }),
+      chart: horizontalBarChart(resolved, { label: 'resolve days', y: 'cause', x: 'medianDays', xLabel: 'Median days to resolve →', width: chartWidth(6), marginLeft: 160, xFormat: (v) => fmt.days(v) }),
     }),
   );
 }
