@@ -21,7 +21,7 @@ disputed_open as (
     i.as_of,
     sum(case when i.open_amount <= 0 then 0
              when d.disputed_amount >= i.open_amount then i.open_base
-             else round(i.open_base * d.disputed_amount / i.open_amount, 2) end) as disputed_ar
+             else round(i.open_base * d.disputed_amount / i.open_amount, 2) end::decimal(18, 2)) as disputed_ar
   from invoice_open i
   join disputed d on d.as_of = i.as_of and d.invoice_id = i.invoice_id
   group by i.as_of

@@ -14,7 +14,7 @@ disputed as (
 resolved as (
   select
     count(*) as disputes,
-    coalesce(sum(case when i.amount <> 0 then round(d.amount * i.amount_base / i.amount, 2) else d.amount end), 0) as amount
+    coalesce(sum(case when i.amount <> 0 then round(d.amount * i.amount_base / i.amount, 2) else d.amount end::decimal(18, 2)), 0) as amount
   from stg_disputes d
   left join int_invoice_base_amounts i on i.invoice_id = d.invoice_id
   where d.resolved_date between $from::date and $to::date
