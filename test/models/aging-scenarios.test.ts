@@ -202,6 +202,24 @@ describe('instalments (30 % at +30 days, 50 % at +60, 20 % at +90)', () => {
   });
 });
 
+describe('disputed AR', () => {
+  it('is the disputed part of open invoices under an open dispute, capped at the open amount, to the cent', async () => {
+    await l.rate('2017-01-01', 'EUR', '1.10');
+    await l.invoice({ id: 'I1', date: '2017-01-05', amount: 100 });
+    await l.dispute({ invoice: 'I1', opened: '2017-01-10', amount: '33.33', cause: 'pricing' });
+    await l.invoice({ id: 'I2', date: '2017-01-05', amount: 300 });
+    await l.pay('I2', 150, '2017-01-20');
+    await l.dispute({ invoice: 'I2', opened: '2017-01-10', amount: 200, cause: 'short_shipment' });
+    await l.invoice({ id: 'I3', date: '2017-01-05', amount: 100, currency: 'EUR' });
+    await l.dispute({ invoice: 'I3', opened: '2017-01-10', amount: '33.33', cause: 'tax' });
+    await l.invoice({ id: 'I4', date: '2017-01-05', amount: 70 });
+    await l.dispute({ invoice: 'I4', opened: '2017-01-10', amount: 70, cause: 'tax', resolved: '2017-01-25' });
+    // 33.33 + 150 + round(110 × 33.33 / 100) = 36.66; I4's dispute was resolved before D
+    expect((await arSummary(t.wh, { asOf: D, baseCurrency: 'USD' })).disputedAr).toBe('219.99');
+    expect((await arSummary(t.wh, { asOf: '2017-01-20', baseCurrency: 'USD' })).disputedAr).toBe('289.99');
+  });
+});
+
 describe('multi-currency', () => {
   it('converts the open document amount at the latest rate on or before D, and sales at the document-date rate', async () => {
     await l.customer('E1', { currency: 'EUR' });
