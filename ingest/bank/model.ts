@@ -113,31 +113,3 @@ export interface BankFile {
   /** Things a person should know that do not make the file unreadable (empty currency tags, lenient trailers). */
   readonly warnings: readonly string[];
 }
-
-export function emptyTransaction(): BankTransaction {
-  return {
-    amount: null,
-    currency: null,
-    direction: null,
-    payerName: null,
-    payerAccount: null,
-    payerBic: null,
-    debtorName: null,
-    debtorAccount: null,
-    creditorName: null,
-    creditorAccount: null,
-    accountServicerReference: null,
-    endToEndId: null,
-    instructionId: null,
-    transactionId: null,
-    paymentInformationId: null,
-    mandateId: null,
-    uetr: null,
-    creditorReferences: [],
-    remittance: [],
-    additionalRemittance: [],
-    returnReason: null,
-    typeCode: null,
-    additionalInfo: null,
-  };
-}
