@@ -182,7 +182,7 @@ async function lineMapping(
   rejectOffsets: readonly number[],
   rowsOut: number,
   tmp: string,
-): Promise<{ expr: string; join: string }> {
+): Promise<{ expr: string; join: string; rejectLines?: number[] }> {
   if (p.scan.lines === 1 + rowsOut + rejectLines.length) {
     if (rejectLines.length === 0) return { expr: 'r.__i + 2', join: '' };
     // Output row i sits after every rejected line whose threshold (its position among output rows) is ≤ i.
@@ -201,11 +201,24 @@ async function lineMapping(
     return { expr: 'r.__i + 2 + coalesce(th.j, 0)', join: `asof left join ${tmp} th on r.__i >= th.t` };
   }
   const starts = await recordStarts(p.path);
-  const rejected = new Set(rejectOffsets);
-  const lines: number[] = [];
-  starts.offsets.forEach((off, k) => {
-    if (!rejected.has(off)) lines.push(starts.lines[k] ?? 0);
-  });
+  // A rejected record is the last record starting at or before the offset DuckDB reports for it (after
+  // blank lines and multi-line values that offset can be a byte or so past the record's start).
+  const rejected = new Set<number>();
+  const rejectedLines: number[] = [];
+  for (const off of rejectOffsets) {
+    let lo = 0;
+    let hi = starts.offsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((starts.offsets[mid] ?? 0) <= off) lo = mid + 1;
+      else hi = mid;
+    }
+    let k = Math.max(0, lo - 1);
+    while (rejected.has(k)) k++;
+    rejected.add(k);
+    rejectedLines.push(starts.lines[k] ?? 0);
+  }
+  const lines = starts.lines.filter((_, k) => !rejected.has(k));
   if (lines.length !== rowsOut) {
     // Should not happen; fall back to record numbers rather than inventing lines.
     return { expr: 'r.__i + 2', join: '' };
@@ -219,7 +232,7 @@ async function lineMapping(
   });
   app.flushSync();
   app.closeSync();
-  return { expr: 'th.line', join: `join ${tmp} th on th.i = r.__i` };
+  return { expr: 'th.line', join: `join ${tmp} th on th.i = r.__i`, rejectLines: rejectedLines };
 }
 
 function targetOf(c: ColumnSpec): string {
@@ -291,15 +304,16 @@ export async function mergePrepared(
     p.path,
     structural.map((s) => s.offset),
   );
-  const rejectLines = structural.map((s) => offsetLines.get(s.offset) ?? 0);
+  const offsetLineList = structural.map((s) => offsetLines.get(s.offset) ?? 0);
   const map = await lineMapping(
     conn,
     p,
-    rejectLines,
+    offsetLineList,
     structural.map((s) => s.offset),
     rowsOut,
     t.lines,
   );
+  const rejectLines = map.rejectLines ?? offsetLineList;
   await conn.run(
     `create temp view ${t.rows} as
      select coalesce(r.__source_line, ${map.expr}) as __line, r.*

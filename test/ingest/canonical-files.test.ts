@@ -1,6 +1,7 @@
 /** File-level behaviour of the canonical loader: detection, encodings, quoting, line numbers, failures, order. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ingestFiles, type IngestResult } from '../../ingest/index.ts';
@@ -124,6 +125,46 @@ describe('canonical files', () => {
       [7, 'currency', "currency: 'US' is not a 3-letter currency code such as EUR"],
       [7, 'customer_id', 'customer_id is required but empty'],
     ]);
+  });
+
+  it.each([
+    ['one record per line', false],
+    ['blank lines and multi-line values', true],
+  ])('maps every row of a larger file to its line (%s)', async (_name, irregular) => {
+    t = await tempWarehouse();
+    // Each row's invoice_id names the line it is written on, so the expected line is in the data.
+    let line = 1;
+    const out = ['invoice_id,customer_id,invoice_date,due_date,amount,currency'];
+    const expectedRejects: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      line++;
+      const kind = i % 97 === 5 ? 'fields' : i % 89 === 7 ? 'value' : irregular && i % 83 === 3 ? 'multiline' : 'good';
+      if (kind === 'fields') {
+        out.push(`L${line},C1,2024-01-01`);
+        expectedRejects.push(line);
+      } else if (kind === 'value') {
+        out.push(`L${line},C1,2024-01-01,2024-01-31,1;5,USD`);
+        expectedRejects.push(line);
+      } else if (kind === 'multiline') {
+        out.push(`L${line},"C1\nsecond line",2024-01-01,2024-01-31,1.00,USD`);
+        line++;
+      } else out.push(`L${line},C1,2024-01-01,2024-01-31,1.00,USD`);
+      if (irregular && i % 71 === 0) {
+        out.push('');
+        line++;
+      }
+    }
+    const path = join(t.dir, 'invoices.csv');
+    writeFileSync(path, `${out.join('\n')}\n`);
+    const [r] = await ingestFiles(t.wh, [path]);
+    expect(r?.rowsRejected).toBe(expectedRejects.length);
+    const wrong = await t.wh.all(
+      `select invoice_id, source_line from invoices where source_line <> cast(substr(invoice_id, 2) as integer)`,
+    );
+    expect(wrong).toEqual([]);
+    expect(await t.wh.all('select count(*)::integer as n from invoices')).toEqual([{ n: 3000 - expectedRejects.length }]);
+    const lines = await t.wh.all<{ line: number }>('select line from rejected_rows order by line');
+    expect(lines.map((x) => x.line)).toEqual(expectedRejects);
   });
 
   it.each([
