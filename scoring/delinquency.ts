@@ -333,8 +333,10 @@ export function scoreRows(bundle: RiskModelBundle, set: FeatureSet, rows: readon
     const pLate30 = late30Decided ? 1 : Math.min(pLate, predictTarget(bundle.late30, e, x));
     const reasons: Reason[] = [];
     if (lateDecided) reasons.push(factReason('days_past_due', r.daysPastDue === 0 ? 'is due today and still unpaid' : `is already ${r.daysPastDue} days past due`));
+    // explain the target still open: pLate while the invoice is not due, pLate30 after that
     const model = late30Decided || lateDecided ? bundle.late30 : bundle.late;
-    reasons.push(...topReasons(e, contributions(model, x), 3 - reasons.length));
+    const p = model === bundle.late ? pLate : pLate30;
+    reasons.push(...topReasons(e, contributions(model, x), 3 - reasons.length, p >= 0.5 ? 1 : -1));
     const pWriteOff = round4(Math.min(1, writeOffProbability(bundle.writeOff, r.daysPastDue, pLate30)));
     const terms = daysBetween(r.invoiceDate, r.dueDate);
     const woDate = addDays(r.dueDate, bundle.writeOff.lagDays);

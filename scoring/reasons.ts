@@ -19,11 +19,16 @@ export function sizeWord(impact: number): Reason['size'] {
   return a >= 1 ? 'strongly' : a >= 0.35 ? 'moderately' : 'slightly';
 }
 
-export function topReasons(e: EnrichedRow, contributions: readonly number[], n = 3): Reason[] {
+/**
+ * @param leaning +1 when the score says "risky" (reasons that raise the risk come first), −1 when it says
+ *   "safe" (reasons that lower it come first), 0 for strongest-first regardless of direction.
+ */
+export function topReasons(e: EnrichedRow, contributions: readonly number[], n = 3, leaning: -1 | 0 | 1 = 0): Reason[] {
+  const agrees = (c: number) => (leaning === 0 || Math.sign(c) === leaning ? 1 : 0);
   return contributions
     .map((c, j) => ({ c, j }))
     .filter(({ c }) => Math.abs(c) > 1e-6)
-    .sort((a, b) => Math.abs(b.c) - Math.abs(a.c) || a.j - b.j)
+    .sort((a, b) => agrees(b.c) - agrees(a.c) || Math.abs(b.c) - Math.abs(a.c) || a.j - b.j)
     .slice(0, n)
     .map(({ c, j }) => {
       const f = FEATURES[j] as (typeof FEATURES)[number];

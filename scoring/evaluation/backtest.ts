@@ -88,21 +88,17 @@ export async function runBacktest(wh: Warehouse, opts: BacktestOptions): Promise
   const horizon = opts.horizonDays ?? 150;
   const cutoffs: string[] = [];
   for (let k = n - 1; k >= 0; k--) cutoffs.push(addDays(opts.dataEnd, -horizon - step * k));
-  const snaps = new Set<string>();
-  for (const c of cutoffs) {
-    const { train, calib } = trainingSnapshots(c);
-    [...train, ...calib, c].forEach((s) => snaps.add(s));
-  }
-  const set = await loadFeatures(wh, [...snaps].sort());
   const tests: TestRow[] = [];
   const algorithms: Record<string, string> = {};
+  // one cutoff at a time: each needs its own 13 snapshots, and holding all of them at once does not fit in memory
   for (const c of cutoffs) {
+    const { train: tr, calib: ca } = trainingSnapshots(c);
+    const set = await loadFeatures(wh, [...tr, ...ca, c]);
     const bundle = trainBundle(set, c);
     algorithms[c] = `late=${bundle.late.algorithm}, late30=${bundle.late30.algorithm}, days widen=${bundle.days.widen} prior=${bundle.days.priorWeight}`;
     opts.log?.(`cutoff ${c}: ${algorithms[c]} (train ${bundle.late.nTrain} / calib ${bundle.late.nCalib} rows)`);
     // baseline (a) needs probabilities for Brier: days past due mapped isotonically on the training snapshots
-    const { train, calib } = trainingSnapshots(c);
-    const trainSnaps = new Set([...train, ...calib]);
+    const trainSnaps = new Set([...tr, ...ca]);
     const trainRows = set.rows.filter((r) => trainSnaps.has(r.snapshot));
     const dpdCal: Record<Target, ReturnType<typeof fitIsotonic>> = {
       late: fitDpd(trainRows, 'late', c),
