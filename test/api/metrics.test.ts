@@ -130,6 +130,22 @@ describe('GET /api/v1/metrics/reserve', () => {
   });
 });
 
+describe('GET /api/v1/metrics/payment-behaviour', () => {
+  it('lists customers with paid invoices, their days late and payment index', async () => {
+    await t.wh.run(`insert into invoices (invoice_id, customer_id, invoice_date, due_date, amount, currency)
+                    values ('PB', 'C2', '2016-11-01', '2016-12-01', 90, 'USD')`);
+    await t.wh.run(`insert into payments (payment_id, customer_id, received_date, amount, currency, payer_name, reference)
+                    values ('PBP', 'C2', '2016-12-16', 90, 'USD', 'p', 'r')`);
+    await t.wh.run(`insert into payment_applications (application_id, payment_id, invoice_id, amount, applied_date, method)
+                    values ('PBA', 'PBP', 'PB', 90, '2016-12-16', 'imported')`);
+    const { status, body } = await get('/api/v1/metrics/payment-behaviour?asOf=2017-01-30&customerId=C2');
+    expect(status).toBe(200);
+    expect(body.items).toEqual([
+      expect.objectContaining({ customerId: 'C2', paidInvoices: 1, paidAmount: '90.00', weightedDaysLate: 15, averageDaysToPay: 45, paymentIndex: 70 }),
+    ]);
+  });
+});
+
 describe('GET /api/v1/disputes/causes', () => {
   it('gives the Pareto by cause, rate, leakage and upstream causes', async () => {
     const { status, body } = await get('/api/v1/disputes/causes?from=2017-01-01&to=2017-01-31');
