@@ -370,6 +370,24 @@ describe('profile detection', () => {
     }
   });
 
+  it('recognises SAP line items exported with the short ALV headings', () => {
+    const t = table(
+      'Account;Assign.;DocumentNo;Type;Doc. Date;Pstng Date;Net due dt;Amount in DC;Curr.;Clrng doc.;Clearing;Text\n' +
+        '100234;4500012345;90001234;RV;15.01.2026;15.01.2026;14.02.2026;1.190,00;EUR;1400000567;10.02.2026;x\n',
+    );
+    const profile = detectProfile(t);
+    expect(profile.name).toBe('sap-fbl5n');
+    expect(applyProfile(t, profile).records.get('invoices')?.[0]?.values).toMatchObject({
+      invoice_id: '90001234',
+      customer_id: '100234',
+      due_date: '2026-02-14',
+      amount: '1190.00',
+      paid_date: '2026-02-10',
+      paid_amount: '1190.00',
+      po_number: '4500012345',
+    });
+  });
+
   it('lists the candidates when none or several fit', () => {
     expect(() => detectProfile(table('invoice_id,customer_id\n1,2\n'))).toThrow(/no built-in profile matches this file's headers; pass --profile with one of netsuite-transactions/);
     const twin = { ...ledgerProfile, name: 'ledger-twin' };
