@@ -3,7 +3,7 @@
  * models (models/) per request; the trend reads the monthly history mart the models stage writes.
  */
 import { latestDataDate } from '../../core/as-of.ts';
-import { NoDataError } from '../../core/errors.ts';
+import { ArIntelError, NoDataError } from '../../core/errors.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
 import { publishedAsOf } from '../../jobs/pipeline.ts';
 import { HISTORY_METRICS, type HistoryMetric } from '../../models/history.ts';
@@ -20,7 +20,7 @@ export async function resolveMetricsAsOf(wh: Warehouse, asOf: string | undefined
 export async function resolvePeriod(wh: Warehouse, from: string | undefined, to: string | undefined): Promise<{ from: string; to: string }> {
   const end = to ?? (await resolveMetricsAsOf(wh, undefined));
   const start = from ?? addMonths(`${end.slice(0, 7)}-01`, -11);
-  if (start > end) throw new NoDataError(`from (${start}) is after to (${end})`);
+  if (start > end) throw new ArIntelError('VALIDATION', `from (${start}) is after to (${end})`, { field: 'querystring.from' });
   return { from: start, to: end };
 }
 
