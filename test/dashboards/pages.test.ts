@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../api/app.ts';
 import { createKey } from '../../api/access/keys.ts';
 import type { TestWarehouse } from '../helpers/warehouse.ts';
@@ -40,7 +40,22 @@ async function ingestBadFile(wh: TestWarehouse['wh'], dir: string, customerId: s
   await ingestFiles(wh, [file]);
 }
 
+// A missing Chromium (or a broken demo build) must fail every test with its message, never skip them.
+let setupError: unknown;
+
+beforeEach(() => {
+  if (setupError) throw setupError;
+});
+
 beforeAll(async () => {
+  try {
+    await setUp();
+  } catch (err) {
+    setupError = err;
+  }
+}, 240_000);
+
+async function setUp(): Promise<void> {
   browser = await launchBrowser();
   t = await demoWarehouse();
   const someCustomer = await t.wh.one<{ id: string }>('select min(customer_id) as id from customers');
@@ -49,7 +64,7 @@ beforeAll(async () => {
   const logger = { level: 'error', stream: { write: (line: string) => void serverErrors.push(line.slice(0, 1000)) } };
   app = await buildApp({ warehouse: t.wh, config: t.config }, { logger } as Parameters<typeof buildApp>[1]);
   origin = await listenEphemeral(app);
-}, 240_000);
+}
 
 afterAll(async () => {
   if (serverErrors.length) console.log(`server errors during the browser tests:\n${serverErrors.join('\n')}`);
