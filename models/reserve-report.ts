@@ -9,7 +9,7 @@ import { addDays } from '../core/as-of.ts';
 import { bucketDefs, DEFAULT_BUCKET_EDGES } from './buckets.ts';
 import { queryModel } from './dag.ts';
 import { agingReport, num } from './metrics.ts';
-import { cohortLossRates, reserveFromRates } from './reserve.ts';
+import { cohortLossRates, reserveFromRates, rollRate } from './reserve.ts';
 import { addMonths } from './periods.ts';
 
 /** Default schedule rates for current, 1–30, 31–60, 61–90, 91–120, 120+ (metrics.md example, 91+ at 50 %). */
@@ -86,4 +86,40 @@ export async function reserveReport(wh: Warehouse, o: ReserveOptions) {
     total: total.toFixed(2),
     cohort,
   };
+}
+
+export interface RollRateOptions {
+  readonly asOf: string;
+  readonly from: string;
+  readonly baseCurrency: string;
+  readonly edges?: readonly number[];
+}
+
+/**
+ * Roll rates between consecutive month-ends from `from` to `asOf`: of the open invoice amount in a
+ * bucket at one month-end, the share found one bucket older at the next. Reads month-end balances of the
+ * whole history, so it costs about as much as one history build.
+ */
+export async function rollRates(wh: Warehouse, o: RollRateOptions) {
+  const edges = o.edges ?? DEFAULT_BUCKET_EDGES;
+  const defs = bucketDefs(edges);
+  const rows = await queryModel<{ bucket: number; amount: string; rolled: string }>(
+    wh,
+    'mart_roll_rates',
+    { as_of: o.asOf, from: o.from, base_currency: o.baseCurrency, bucket_edges: edges.join(','), basis: 'due' },
+    { swap: { int_item_balances: 'int_item_balances_monthly' }, tail: 'order by bucket' },
+  );
+  return defs.slice(0, -1).map((d, i) => {
+    const r = rows.find((x) => Number(x.bucket) === d.index);
+    const amount = num(r?.amount);
+    const rolled = num(r?.rolled);
+    const rate = rollRate(amount, rolled);
+    return {
+      from: d.label,
+      to: (defs[i + 1] as { label: string }).label,
+      amount: amount.toFixed(2),
+      rolled: rolled.toFixed(2),
+      rate: rate === null ? null : Number(rate.toFixed(6)),
+    };
+  });
 }

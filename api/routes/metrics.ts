@@ -7,7 +7,7 @@ import { parseBucketEdges } from '../../models/buckets.ts';
 import { HISTORY_METRIC_NAMES } from '../../models/history.ts';
 import { agingReport, arSummary } from '../../models/metrics.ts';
 import { paymentBehaviour } from '../../models/payment-behaviour-report.ts';
-import { reserveReport } from '../../models/reserve-report.ts';
+import { reserveReport, rollRates } from '../../models/reserve-report.ts';
 import { metricTrend, resolveMetricsAsOf, resolvePeriod } from '../repositories/metrics.ts';
 
 const Money = z.string().describe('decimal string in the stated currency');
@@ -225,6 +225,35 @@ export const metricsRoutes: FastifyPluginAsync = async (fastify) => {
         ...(req.query.cohortFrom ? { cohortFrom: req.query.cohortFrom } : {}),
         ...(req.query.cohortTo ? { cohortTo: req.query.cohortTo } : {}),
       });
+    },
+  );
+
+  app.get(
+    '/metrics/roll-rates',
+    {
+      schema: {
+        tags: ['metrics'],
+        summary: 'Roll rates between aging buckets over consecutive month-ends (share of a bucket found one bucket older a month later)',
+        querystring: z.object({
+          asOf: isoDate.optional(),
+          from: isoDate.optional().describe('first month-end to roll from (default: 12 months before asOf)'),
+          buckets: bucketsParam,
+        }),
+        response: {
+          200: z.object({
+            asOf: z.string(),
+            from: z.string(),
+            currency: z.string(),
+            items: z.array(z.object({ from: z.string(), to: z.string(), amount: Money, rolled: Money, rate: z.number().nullable() })),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const asOf = await resolveMetricsAsOf(app.warehouse, req.query.asOf);
+      const { from } = await resolvePeriod(app.warehouse, req.query.from, asOf);
+      const items = await rollRates(app.warehouse, { asOf, from, baseCurrency: app.config.baseCurrency, edges: edgesOrThrow(req.query.buckets) });
+      return { asOf, from, currency: app.config.baseCurrency, items };
     },
   );
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { paymentBehaviour } from '../../models/payment-behaviour-report.ts';
-import { reserveReport } from '../../models/reserve-report.ts';
+import { reserveReport, rollRates } from '../../models/reserve-report.ts';
 import { tempWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
 import { Ledger, resetLedger } from './ledger.ts';
 
@@ -75,6 +75,17 @@ describe('bad-debt reserve', () => {
   it('says which cohort has not matured instead of inventing rates', async () => {
     await l.invoice({ date: '2017-12-01', due: '2017-12-31', amount: 100 });
     await expect(reserveReport(t.wh, { asOf: '2017-12-31', baseCurrency: 'USD', method: 'matrix' })).rejects.toThrow(/no matured invoice cohort/);
+  });
+});
+
+describe('roll rates', () => {
+  it('200,000 of 1,000,000 at 31–60 days past due rolls to 61–90 a month later → 20 %', async () => {
+    await l.invoice({ id: 'X', date: '2017-01-21', due: '2017-02-20', amount: 200_000 });
+    await l.invoice({ id: 'Y', date: '2017-01-21', due: '2017-02-20', amount: 800_000 });
+    await l.pay('Y', 800_000, '2017-04-10');
+    const items = await rollRates(t.wh, { asOf: '2017-04-30', from: '2017-03-01', baseCurrency: 'USD' });
+    expect(items[2]).toEqual({ from: '31-60', to: '61-90', amount: '1000000.00', rolled: '200000.00', rate: 0.2 });
+    expect(items.map((i) => i.from)).toEqual(['current', '1-30', '31-60', '61-90', '91-120']);
   });
 });
 
