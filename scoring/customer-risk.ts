@@ -239,7 +239,8 @@ export async function writeCustomerScores(wh: Warehouse, asOf: string, scores: r
         params.push(asOf, s.customerId, s.score, s.riskClass, s.basis, s.paidInvoices, s.daysBeyondTerms, s.openInvoices, s.maxPLate30, JSON.stringify(s.reasons));
       }
       await conn.run(
-        `insert into customer_scores
+        `insert into customer_scores (as_of, customer_id, score, risk_class, basis, paid_invoices, days_beyond_terms, open_invoices,
+           max_p_late30, reasons)
          select c1::date, c2, c3::integer, c4, c5, c6::integer, c7::double, c8::integer, c9::double, c10
          from (values ${values.join(', ')}) v(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10)`,
         params,

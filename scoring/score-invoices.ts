@@ -52,7 +52,9 @@ export async function writeInvoiceScores(wh: Warehouse, result: ScoringResult): 
     ];
     for (const [target, algorithm, v, nTrain, nCalib, metrics, params] of models) {
       await conn.run(
-        `insert into risk_models values ($1, $2::date, $3, $4, $5::date, $6::date, $7::date, $8::date, $9, $10, $11, $12, $13)`,
+        `insert into risk_models (model_version, as_of, target, algorithm, train_from, train_to, calib_from, calib_to, n_train, n_calib,
+           metrics, params, created_seq)
+         values ($1, $2::date, $3, $4, $5::date, $6::date, $7::date, $8::date, $9, $10, $11, $12, $13)`,
         [v, asOf, target, algorithm, bundle.trainFrom, bundle.trainTo, bundle.calibFrom, bundle.calibTo, nTrain, nCalib, JSON.stringify(metrics), JSON.stringify({ features: bundle.features, ...(params as object) }), seq],
       );
     }
@@ -67,7 +69,8 @@ export async function writeInvoiceScores(wh: Warehouse, result: ScoringResult): 
         params.push(asOf, s.invoiceId, s.customerId, s.openAmount.toFixed(2), s.currency, s.dueDate, s.pLate, s.pLate30, s.pWriteOff, s.expectedLoss.toFixed(2), s.expectedWriteOffMonth, s.daysToPayP10, s.daysToPayP50, s.daysToPayP90, s.expectedPayDate, JSON.stringify(s.reasons), version);
       }
       await conn.run(
-        `insert into invoice_scores
+        `insert into invoice_scores (as_of, invoice_id, customer_id, open_amount, currency, due_date, p_late, p_late30, p_write_off,
+           expected_loss, expected_write_off_month, days_to_pay_p10, days_to_pay_p50, days_to_pay_p90, expected_pay_date, reasons, model_version)
          select c1::date, c2, c3, c4::decimal(18,2), c5, c6::date, c7::double, c8::double, c9::double, c10::decimal(18,2), c11,
                 c12::integer, c13::integer, c14::integer, c15::date, c16, c17
          from (values ${values.join(', ')}) v(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17)`,
