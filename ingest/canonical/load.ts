@@ -1,7 +1,8 @@
 /**
- * Loads one canonical CSV file into its warehouse table, set-wise in DuckDB:
- *   read_csv (all text) → temp table → per-cell and cross-field checks in SQL → rejected_rows
- *   → typed rows → upsert by natural key; all inside the caller's load transaction.
+ * Loads one canonical CSV file into its warehouse table, set-wise in DuckDB, inside the caller's load
+ * transaction: read_csv (every cell as text) → one pass producing typed values and a passed-all-checks
+ * flag → reasons (line, field, value) for the failing rows only → repeated keys → upsert by natural key
+ * → derived records (cleared-item payments, placeholder disputes).
  *
  * For other connectors:
  *   - `loadCanonicalFile(wh, csvPath, { kind, fileName, sha256, profile })` loads a canonical CSV as its
@@ -31,9 +32,11 @@ export interface PreparedFile {
 
 /** Reads the file's bytes once (sha256, line count) and checks its header; FileError if structurally broken. */
 export async function prepareCanonicalFile(path: string, kind?: string): Promise<PreparedFile> {
-  const scan = await scanFile(path);
-  const header = parseHeader(scan.head);
-  return { path, scan, layout: resolveLayout(header.names, path, kind) };
+  return prepareScanned(path, await scanFile(path), kind);
+}
+
+function prepareScanned(path: string, scan: FileScan, kind?: string): PreparedFile {
+  return { path, scan, layout: resolveLayout(parseHeader(scan.head).names, path, kind) };
 }
 
 /** The kind a file's header names (reads only its first bytes); FileError if the header is broken. */
@@ -58,12 +61,14 @@ export async function loadCanonicalFile(wh: Warehouse, csvPath: string, opts: Lo
   const fileName = opts.fileName ?? basename(csvPath);
   const profile = opts.profile ?? null;
   let prepared: PreparedFile;
+  let scan: FileScan | undefined;
   try {
-    prepared = await prepareCanonicalFile(csvPath, opts.kind);
+    scan = await scanFile(csvPath);
+    prepared = prepareScanned(csvPath, scan, opts.kind);
   } catch (err) {
     if (!(err instanceof ArIntelError)) throw err;
     const kind = opts.kind ?? (err instanceof LayoutError ? err.kind : guessKind(csvPath));
-    return recordFailedLoad(wh, { fileName, sha256: opts.sha256 ?? '', kind, profile }, err);
+    return recordFailedLoad(wh, { fileName, sha256: opts.sha256 ?? scan?.sha256 ?? '', kind, profile }, err);
   }
   opts.onProgress?.(0.2);
   return runLoad(
@@ -298,7 +303,11 @@ export async function mergePrepared(
   progress(0.6);
 
   // File order is insertion order, so a row's position is its rowid minus the first one.
-  const base = await count(conn, `select coalesce(min(rowid), 0) as n from ${t.stg}`);
+  // As text: rowids inside a transaction are near 2^55, beyond what a JS number holds exactly.
+  const baseRow = (await conn.runAndReadAll(`select coalesce(min(rowid), 0)::varchar as b from ${t.stg}`)).getRowObjectsJson()[0] as
+    | { b: string }
+    | undefined;
+  const base = BigInt(baseRow?.b ?? '0');
   const rowsOut = await count(conn, `select count(*) as n from ${t.stg}`);
   const offsetLines = await linesAtOffsets(
     p.path,
@@ -317,7 +326,7 @@ export async function mergePrepared(
   await conn.run(
     `create temp view ${t.rows} as
      select coalesce(r.__source_line, ${map.expr}) as __line, r.*
-     from (select *, rowid - ${BigInt(base).toString()} as __i from ${t.stg}) r ${map.join}`,
+     from (select *, rowid - ${base.toString()} as __i from ${t.stg}) r ${map.join}`,
   );
 
   const key =
