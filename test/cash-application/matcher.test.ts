@@ -190,3 +190,54 @@ describe('customer and amount rules', () => {
     expect(again.some((c) => c.allocations.some((a) => a.id === 'INV-0010002'))).toBe(false);
   });
 });
+
+describe('every remaining rule', () => {
+  it('reference_stated_amounts: believes per-document amounts that add up, partial payments included', () => {
+    const ctx = new MatchContext(ledger(), customers);
+    const best = top(ctx, pay(1100_00n, { remittanceText: 'INV-0010001 850.00; INV-0010002 250.00' }));
+    expect(best?.rule).toBe('reference_stated_amounts');
+    expect(best?.allocations.map((a) => [a.id, a.cents])).toEqual([
+      ['INV-0010001', 850_00n],
+      ['INV-0010002', 250_00n],
+    ]);
+  });
+
+  it('reference_stated_plus_amount: the rest is one further open item', () => {
+    const ctx = new MatchContext(ledger(), customers);
+    const best = top(ctx, pay(1630_25n, { remittanceText: 'INV-0010001 900.00', payerName: 'Northwind Traders' }));
+    expect(best?.rule).toBe('reference_stated_plus_amount');
+    expect(best?.allocations.map((a) => a.id)).toEqual(['INV-0010001', 'INV-0010003']);
+  });
+
+  it('reference_subset: a payment for some of the named documents', () => {
+    const ctx = new MatchContext(ledger(), customers);
+    const best = top(ctx, pay(980_25n, { remittanceText: 'INV-0010002 INV-0010003 INV-0010001' }));
+    expect(best?.rule).toBe('reference_subset');
+    expect(best?.allocations.map((a) => a.id)).toEqual(['INV-0010002', 'INV-0010003']);
+  });
+
+  it('reference_ambiguous_amount: a typo that fits two documents, settled by the amount', () => {
+    const items = [...ledger(), inv('INV-0010009', 'C1', 90_00n, '2026-04-25')];
+    const ctx = new MatchContext(items, customers);
+    // "1000" is one edit from both 10001 and 10009 (and more); only 10009 has this amount.
+    const best = top(ctx, pay(90_00n, { remittanceText: 'Inv 1000X', payerName: 'Northwind Traders' }));
+    expect(best?.allocations.map((a) => a.id)).toEqual(['INV-0010009']);
+  });
+
+  it('amount_discount and amount_all_open', () => {
+    const ctx = new MatchContext(ledger(), customers);
+    expect(top(ctx, pay(489_99n, { customerId: 'C2', receivedDate: '2026-04-02' }))).toMatchObject({ rule: 'amount_discount' });
+    expect(top(ctx, pay(1499_99n, { customerId: 'C2' }))).toMatchObject({ rule: 'amount_all_open' });
+  });
+
+  it('amount_short_pay and amount_overpayment are only candidates', () => {
+    const ctx = new MatchContext(ledger(), customers);
+    const short = decide(ctx, pay(950_00n, { customerId: 'C2' }));
+    expect(short.decision).toBe('exception');
+    expect(short.candidates[0]).toMatchObject({ rule: 'amount_short_pay', deduction: { invoiceId: 'INV-0010004', cents: 50_00n } });
+    const over = decide(ctx, pay(9000_00n, { customerId: 'C2' }));
+    expect(over.decision).toBe('exception');
+    expect(over.candidates[0]).toMatchObject({ rule: 'amount_overpayment', onAccountCents: 7500_01n });
+  });
+});
+
