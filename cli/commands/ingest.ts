@@ -61,7 +61,8 @@ export function registerIngest(program: Command): void {
         throw new ArIntelError('VALIDATION', parsed.error.issues.map((i) => i.message).join('; '), { field: 'kind' });
       }
       for (const f of files) {
-        if (!existsSync(f) || !statSync(f).isFile()) throw new ArIntelError('VALIDATION', 'no such file', { file: f });
+        if (!existsSync(f)) throw new ArIntelError('VALIDATION', 'no such file', { file: f });
+        if (!statSync(f).isFile()) throw new ArIntelError('VALIDATION', 'not a file (give the CSV files, e.g. dir/*.csv)', { file: f });
       }
       const config = configFrom(cmd);
       await withWarehouse(config, async (wh) => {
