@@ -219,9 +219,11 @@ describe('every remaining rule', () => {
   it('reference_ambiguous_amount: a typo that fits two documents, settled by the amount', () => {
     const items = [...ledger(), inv('INV-0010009', 'C1', 90_00n, '2026-04-25')];
     const ctx = new MatchContext(items, customers);
-    // "1000" is one edit from both 10001 and 10009 (and more); only 10009 has this amount.
-    const best = top(ctx, pay(90_00n, { remittanceText: 'Inv 1000X', payerName: 'Northwind Traders' }));
+    // "10008" (no such invoice) is one edit from 10001, 10002, 10003 and 10009 of the payer; only 10009 has this amount.
+    const best = top(ctx, pay(90_00n, { remittanceText: 'Inv 10008', payerName: 'Northwind Traders' }));
+    expect(best?.rule).toBe('reference_ambiguous_amount');
     expect(best?.allocations.map((a) => a.id)).toEqual(['INV-0010009']);
+    expect(best?.evidence.join(' ')).toMatch(/10008→4 items within one edit/);
   });
 
   it('amount_discount and amount_all_open', () => {
