@@ -274,15 +274,34 @@ describe('with authentication on', () => {
 });
 
 describe('collector workspace', () => {
-  it('loads and says plainly what it needs while the worklist API is missing', async () => {
-    const team = await fetch(`${origin}/api/v1/worklists/team`);
+  it('shows the ranked worklist and opens the customer 360 with its payment history chart', async () => {
+    const probe = await fetch(`${origin}/api/v1/worklists/team`);
+    const missing = probe.status === 404 && /^no route/.test(((await probe.json()) as { message: string }).message);
     const { page, problems } = await openPage(browser, origin, '/collector.html');
-    if (team.status === 404) {
+    if (missing) {
+      // The worklist API has not shipped in this build: the page must say so plainly.
       expect(await page.locator('[data-unavailable="worklists"]').count()).toBe(1);
-      expect(withoutExpected(problems, [/\/api\/v1\/worklists\/team$/])).toEqual([]);
-    } else {
-      expect(problems).toEqual([]);
+      expect(withoutExpected(problems, [/\/api\/v1\/worklists\//])).toEqual([]);
+      await page.close();
+      return;
     }
+    const aging = await api<{ items: { key: string | null }[] }>('/api/v1/metrics/aging?groupBy=collector');
+    const collector = aging.items.map((i) => i.key).find((k) => k && k !== 'all')!;
+    const list = await api<{ items: { rank: number; customerId: string }[] }>(`/api/v1/worklists/${collector}?pageSize=100`);
+    expect(list.items.length).toBeGreaterThan(0);
+    expect(list.items.map((i) => i.rank)).toEqual([...list.items.map((i) => i.rank)].sort((x, y) => x - y));
+    expect(await page.locator('[data-table="worklist"] tbody tr').count()).toBe(list.items.length);
+
+    const first = list.items[0]!;
+    await page.locator('[data-table="worklist"] tbody tr').first().focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`[data-customer="${first.customerId}"]`, { timeout: 60_000 });
+    const c360 = await api<{ paymentHistory: unknown[]; openItems: unknown[] }>(`/api/v1/customers/${first.customerId}`);
+    expect(await markCount(page, 'payment-history', 'payments points')).toBe(c360.paymentHistory.length);
+    expect(await page.locator('[data-table="open-items"] tbody tr').count()).toBe(c360.openItems.length);
+    await page.locator('[data-customer]').scrollIntoViewIfNeeded();
+    await screenshots(browser, page, 'collector', problems);
+    expect(problems).toEqual([]);
     await page.close();
   });
 });

@@ -141,3 +141,19 @@ export function limitBarChart(data, o) {
     ],
   });
 }
+
+/** Points over time with a zero rule, e.g. days late per paid invoice. x: Date, y: number. */
+export function scatterChart(data, o) {
+  const P = Plot();
+  const title = (d) => (o.title ? o.title(d) : `${d[o.y]}`);
+  return P.plot({
+    ...base(o),
+    x: { label: o.xLabel, type: 'utc' },
+    y: { label: o.yLabel, grid: true, tickFormat: o.yTickFormat },
+    color: o.fill ? { legend: true, domain: o.fillDomain, range: o.colors } : undefined,
+    marks: [
+      P.ruleY([0], { stroke: '#8a94a3', strokeDasharray: '4 3' }),
+      P.dot(data, { x: o.x, y: o.y, fill: o.fill ?? '#1f5fa8', r: 3.5, fillOpacity: 0.8, title, ariaDescription: `${o.label} points` }),
+    ],
+  });
+}

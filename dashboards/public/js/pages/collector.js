@@ -1,28 +1,199 @@
 /**
- * Collector workspace. It is built on the worklist and customer 360 APIs (GET /api/v1/worklists/:collectorId,
- * GET /api/v1/customers/:id, POST /api/v1/activities, /promises, /disputes); until the server offers them the page
- * says so instead of showing empty tables.
+ * Collector workspace: a collector's ranked worklist with reasons and recommended actions; selecting a customer
+ * opens the customer 360 (open items, days late over time, activities, promises, disputes). Until the server offers
+ * the worklist API the page says so instead of showing empty tables.
  */
 import { el, clear } from '../dom.js';
 import { apiGet, isMissingRoute } from '../api.js';
+import { fmt } from '../format.js';
 import { shell } from '../shell.js';
-import { card, errorNotice } from './common.js';
+import { chartCard } from '../components/chart-card.js';
+import { dataTable } from '../components/data-table.js';
+import { scatterChart } from '../components/charts.js';
+import { badge, card, chartWidth, errorNotice, fill } from './common.js';
+
+const params = new URLSearchParams(location.search);
+
+/** Paid invoices as chart points: when each closed and how many days late (negative = early). */
+export function paymentPoints(history) {
+  return history.map((h) => ({ ...h, date: new Date(`${h.closedDate}T00:00:00Z`), paid: h.writtenOff ? 'Written off' : 'Paid' }));
+}
+
+function customer360(c) {
+  const cur = c.profile.currency;
+  const points = paymentPoints(c.paymentHistory);
+  const p = c.profile;
+  return el(
+    'div',
+    { class: 'grid', 'data-customer': p.customerId },
+    card(
+      `${p.name} (${p.customerId})`,
+      `${[p.segment, p.industry, p.country].filter(Boolean).join(' · ')} · terms ${p.paymentTermsDays ?? '–'} days · collector ${p.collectorName ?? p.collectorId ?? '–'}`,
+      el(
+        'dl',
+        { class: 'facts' },
+        el('dt', {}, 'Risk'), el('dd', {}, c.risk.score === null ? '–' : `${c.risk.score} / 100, class ${c.risk.riskClass}`),
+        el('dt', {}, 'Open (base)'), el('dd', {}, fmt.money(c.metrics.openAmountBase, c.credit.exposureCurrency)),
+        el('dt', {}, 'Credit limit'), el('dd', {}, c.credit.creditLimit === null ? '–' : fmt.money(c.credit.creditLimit, cur)),
+        el('dt', {}, 'Weighted days late'), el('dd', {}, fmt.days(c.metrics.weightedAverageDaysLate)),
+        el('dt', {}, 'Contact'), el('dd', {}, [p.contact.name, p.contact.phone, p.contact.email].filter(Boolean).join(' · ') || '–'),
+      ),
+      'span-6',
+    ),
+    chartCard({
+      id: 'payment-history',
+      title: 'Payment history',
+      subtitle: 'Days late of each paid invoice by the date it was closed (days; below 0 = paid early)',
+      data: points,
+      columns: [
+        { key: 'invoiceId', label: 'Invoice' },
+        { key: 'dueDate', label: 'Due' },
+        { key: 'closedDate', label: 'Closed' },
+        { key: 'amount', label: `Amount (${cur})`, numeric: true, format: (v) => fmt.money(v, cur) },
+        { key: 'daysLate', label: 'Days late', numeric: true },
+      ],
+      chart: scatterChart(points, {
+        label: 'payments',
+        x: 'date',
+        y: 'daysLate',
+        fill: 'paid',
+        fillDomain: ['Paid', 'Written off'],
+        colors: ['#1f5fa8', '#b3261e'],
+        xLabel: 'Closed',
+        yLabel: 'Days late ↑',
+        width: chartWidth(6),
+        title: (d) => `${d.invoiceId}: ${d.daysLate} days late, ${fmt.money(d.amount, cur)}`,
+      }),
+    }),
+    card(
+      'Open items',
+      null,
+      dataTable(c.openItems, {
+        empty: 'Nothing open.',
+        columns: [
+          { key: 'itemId', label: 'Item' },
+          { key: 'dueDate', label: 'Due', format: (v) => fmt.date(v) },
+          { key: 'openAmount', label: 'Open', numeric: true, format: (v, r) => fmt.money(v, r.currency) },
+          { key: 'daysPastDue', label: 'Days past due', numeric: true },
+          { key: 'pLate30', label: 'P(30+ days late)', numeric: true, format: (v) => fmt.percent(v, 0) },
+          { label: 'Status', value: (r) => (r.disputeId ? `disputed: ${r.disputeCause}` : r.promiseId ? `promised ${r.promisedDate}` : ''), format: (v) => v || '–' },
+        ],
+      }),
+      'span-12',
+      { 'data-table': 'open-items' },
+    ),
+    card(
+      'Activities',
+      null,
+      c.activities.length
+        ? el('ol', { class: 'timeline' }, c.activities.map((a) => el('li', {}, el('strong', {}, `${fmt.date(a.at)} · ${a.type}`), a.outcome ? ` — ${a.outcome}` : '', a.note ? el('div', { class: 'subtitle' }, a.note) : null)))
+        : el('p', { class: 'empty' }, 'No activities yet.'),
+      'span-4',
+    ),
+    card(
+      'Promises to pay',
+      null,
+      dataTable(c.promises, {
+        empty: 'No promises.',
+        columns: [
+          { key: 'promisedDate', label: 'Promised for', format: (v) => fmt.date(v) },
+          { key: 'amount', label: 'Amount', numeric: true, format: (v) => fmt.money(v, cur) },
+          { key: 'status', label: 'Status' },
+        ],
+      }),
+      'span-4',
+      { 'data-table': 'promises' },
+    ),
+    card(
+      'Disputes',
+      null,
+      dataTable(c.disputes, {
+        empty: 'No disputes.',
+        columns: [
+          { key: 'invoiceId', label: 'Invoice' },
+          { key: 'cause', label: 'Cause' },
+          { key: 'amount', label: 'Amount', numeric: true, format: (v) => fmt.money(v, cur) },
+          { key: 'status', label: 'Status' },
+        ],
+      }),
+      'span-4',
+      { 'data-table': 'disputes' },
+    ),
+  );
+}
+
+function worklistTable(list, onSelect, selected) {
+  return dataTable(list.items, {
+    selectedIndex: selected,
+    empty: 'Nothing to do today.',
+    rowLabel: (r) => `Rank ${r.rank}: ${r.name ?? r.customerId}, ${r.action}`,
+    onSelect,
+    columns: [
+      { key: 'rank', label: '#', numeric: true },
+      { key: 'name', label: 'Customer', format: (v, r) => v ?? r.customerId },
+      { key: 'totalOverdue', label: 'Overdue', numeric: true, format: (v, r) => fmt.money(v, r.currency) },
+      { key: 'totalAtRisk', label: 'At risk', numeric: true, format: (v, r) => fmt.money(v, r.currency) },
+      { key: 'maxDaysPastDue', label: 'Max days past due', numeric: true },
+      { key: 'action', label: 'Recommended action', format: (v, r) => el('span', {}, badge(r.channel, 'muted'), ' ', v) },
+      { key: 'reasons', label: 'Why', format: (v) => v.slice(0, 2).join('; ') },
+    ],
+  });
+}
 
 async function main() {
-  const page = shell('/collector.html', 'Collector workspace', 'Ranked worklist, customer 360 and the forms to log calls, promises and disputes.');
-  const slot = el('div');
-  page.append(slot);
+  const page = shell('/collector.html', 'Collector workspace', 'Ranked worklist with reasons and recommended actions; select a customer for the full picture.');
+  const head = el('div');
+  const listSlot = el('div');
+  const detail = el('div');
+  page.append(head, listSlot, detail);
+
+  const collectors = await apiGet('/api/v1/metrics/aging', { groupBy: 'collector' })
+    .then((r) => r.items.filter((i) => i.key && i.key !== 'all').map((i) => ({ id: i.key, name: i.name ?? i.key })))
+    .catch(() => []);
+  const chosen = params.get('collector') || collectors[0]?.id || 'team';
+  clear(
+    head,
+    el(
+      'form',
+      { class: 'filters', method: 'get', action: '/collector.html', 'aria-label': 'Choose a worklist' },
+      el('label', {}, 'Worklist of', el('select', { name: 'collector' }, [...collectors.map((c) => el('option', { value: c.id, selected: c.id === chosen }, `${c.name} (${c.id})`)), el('option', { value: 'team', selected: chosen === 'team' }, 'Team queue')])),
+      el('button', { type: 'submit' }, 'Show'),
+    ),
+  );
+
+  let list;
   try {
-    await apiGet('/api/v1/worklists/team');
-    clear(slot, card('Worklists', null, el('p', {}, 'The worklist API is available; this page does not show it yet.')));
+    list = await apiGet(`/api/v1/worklists/${encodeURIComponent(chosen)}`, { pageSize: 100 });
   } catch (err) {
     clear(
-      slot,
+      listSlot,
       isMissingRoute(err)
         ? el('div', { class: 'notice', role: 'status', 'data-unavailable': 'worklists' }, 'Worklists are not available on this server yet: it does not provide GET /api/v1/worklists. Run a version with the worklist stage to use this page.')
-        : errorNotice(err, 'Worklists'),
+        : errorNotice(err, 'Worklist'),
     );
+    return;
   }
+  let selected = -1;
+  const render = () =>
+    clear(
+      listSlot,
+      card(
+        `Worklist for ${fmt.date(list.date)}`,
+        `${fmt.number(list.total)} customer(s), best expected value of a contact first${list.total > list.items.length ? `; the first ${list.items.length} shown` : ''}.`,
+        worklistTable(
+          list,
+          (r, i) => {
+            selected = i;
+            render();
+            void fill(detail, 'Customer 360', async () => customer360(await apiGet(`/api/v1/customers/${encodeURIComponent(r.customerId)}`)));
+          },
+          selected,
+        ),
+        'span-12',
+        { 'data-table': 'worklist' },
+      ),
+    );
+  render();
 }
 
 void main().finally(() => document.body.setAttribute('data-ready', 'true'));
