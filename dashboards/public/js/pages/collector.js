@@ -33,7 +33,7 @@ function customer360(c) {
         'dl',
         { class: 'facts' },
         el('dt', {}, 'Risk'), el('dd', {}, c.risk.score === null ? '–' : `${c.risk.score} / 100, class ${c.risk.riskClass}`),
-        el('dt', {}, 'Open (base)'), el('dd', {}, fmt.money(c.metrics.openAmountBase, c.credit.exposureCurrency)),
+        el('dt', {}, 'Exposure'), el('dd', {}, fmt.money(c.credit.exposure, c.credit.exposureCurrency)),
         el('dt', {}, 'Credit limit'), el('dd', {}, c.credit.creditLimit === null ? '–' : fmt.money(c.credit.creditLimit, cur)),
         el('dt', {}, 'Weighted days late'), el('dd', {}, fmt.days(c.metrics.weightedAverageDaysLate)),
         el('dt', {}, 'Contact'), el('dd', {}, [p.contact.name, p.contact.phone, p.contact.email].filter(Boolean).join(' · ') || '–'),
