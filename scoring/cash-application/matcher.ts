@@ -738,13 +738,16 @@ function lateDiscountOf(it: OpenItem): bigint | null {
   return it.amountCents - discountedCents(it.amountCents, it.discountPct);
 }
 
+const CORE_CACHE = new WeakMap<OpenItem, string[]>();
+
 /** One-edit typos of a reference ("12354" for "12345"), checked only against one customer's open items. */
 export function fuzzyReferenceHits(items: readonly OpenItem[], text: string): { item: OpenItem; token: string }[] {
   const tokens = referenceTokens(text).flatMap((t) => coreKeys(t).filter((k) => k.length >= 5).map((k) => ({ t, k })));
   if (tokens.length === 0) return [];
   const out: { item: OpenItem; token: string }[] = [];
   for (const it of items) {
-    const keys = coreKeys(it.id).filter((c) => c.length >= 5);
+    let keys = CORE_CACHE.get(it);
+    if (!keys) CORE_CACHE.set(it, (keys = coreKeys(it.id).filter((c) => c.length >= 5)));
     const hit = tokens.find(({ k }) => keys.some((c) => withinOneEdit(c, k)));
     if (hit) out.push({ item: it, token: hit.t });
   }

@@ -8,10 +8,14 @@
 
 const OCR_FOLD: Readonly<Record<string, string>> = { O: '0', Q: '0', I: '1', L: '1', S: '5', B: '8', Z: '2' };
 
+/** Compatibility decomposition only where there is something to decompose (most references are ASCII). */
+function ascii(text: string): string {
+  return /[\u0080-\uffff]/.test(text) ? text.normalize('NFKD') : text;
+}
+
 /** Upper-case letters and digits only. */
 export function plainRef(text: string): string {
-  return text
-    .normalize('NFKD')
+  return ascii(text)
     .toUpperCase()
     .replace(/[^A-Z0-9]/g, '');
 }
@@ -35,7 +39,7 @@ export const MIN_CORE_DIGITS = 4;
  * Leading zeros never count.
  */
 export function coreKeys(text: string): string[] {
-  const upper = text.normalize('NFKD').toUpperCase();
+  const upper = ascii(text).toUpperCase();
   const keys = new Set<string>();
   const plain = upper.replace(/[^A-Z0-9]/g, '');
   const first = plain.search(/\d/);
