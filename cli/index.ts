@@ -10,6 +10,7 @@ import { registerApplications } from './commands/applications.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerScore } from './commands/score.ts';
 import { registerMetrics } from './commands/metrics.ts';
+import { registerForecast } from './commands/forecast.ts';
 
 const program = new Command();
 program
@@ -28,6 +29,7 @@ registerApplications(program);
 registerDemo(program);
 registerScore(program);
 registerMetrics(program);
+registerForecast(program);
 
 try {
   await program.parseAsync(process.argv);

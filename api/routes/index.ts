@@ -11,6 +11,7 @@ import { badDebtRoutes } from './bad-debt.ts';
 import { metricsRoutes } from './metrics.ts';
 import { disputeRoutes } from './disputes.ts';
 import { promiseRoutes } from './promises.ts';
+import { forecastRoutes } from './forecast.ts';
 
 /** Every resource of the API, registered in one place so the route table is easy to audit. */
 export const routes: FastifyPluginAsync = async (app) => {
@@ -26,4 +27,5 @@ export const routes: FastifyPluginAsync = async (app) => {
   await app.register(metricsRoutes, { prefix: '/api/v1' });
   await app.register(disputeRoutes, { prefix: '/api/v1' });
   await app.register(promiseRoutes, { prefix: '/api/v1' });
+  await app.register(forecastRoutes, { prefix: '/api/v1' });
 };

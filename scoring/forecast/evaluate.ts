@@ -1,0 +1,84 @@
+/**
+ * `npm run evaluate:forecast`: rolling-origin backtest of the cash forecast over the warehouse's history.
+ * Origins every 4 weeks, the last one 13 weeks before the latest date in the data; each origin scores
+ * and forecasts with only the data known then (scoreAsOf + inputs dated ≤ origin) and is compared with
+ * the payments that arrived afterwards. Baselines in the same run: (a) every open invoice / order /
+ * run-rate invoice paid on its due date, (b) paid after the customer's average days to pay, (c) seasonal
+ * naive on weekly receipts (the same week a year earlier).
+ *
+ * Usage: npm run evaluate:forecast -- [--db FILE] [--origins N] [--draws N]
+ */
+import { parseArgs } from 'node:util';
+import { addDays, latestDataDate } from '../../core/as-of.ts';
+import { loadConfig } from '../../core/config.ts';
+import { Warehouse } from '../../core/warehouse.ts';
+import { bias, coverage, mase, wape, type Pair } from './accuracy.ts';
+import { forecastFromPrepared, prepareForecast } from './forecast.ts';
+import { loadActualReceipts } from './inputs.ts';
+import { dateOfDay, dayNumber, isoWeekStartDay } from './weeks.ts';
+
+const { values } = parseArgs({ options: { db: { type: 'string' }, origins: { type: 'string', default: '6' }, draws: { type: 'string', default: '1000' } } });
+const config = loadConfig(process.env, values.db ? { dbPath: values.db } : {});
+const wh = await Warehouse.open(config.dbPath);
+const WEEKS = 13;
+const base = config.baseCurrency;
+const latest = await latestDataDate(wh);
+const nOrigins = Math.max(1, Number(values.origins));
+const origins = Array.from({ length: nOrigins }, (_, k) => addDays(latest, -7 * WEEKS - 28 * (nOrigins - 1 - k)));
+
+type Method = 'model' | 'due_date' | 'average_days' | 'seasonal_naive';
+const METHODS: Method[] = ['model', 'due_date', 'average_days', 'seasonal_naive'];
+const pairs = new Map<Method, { h: number; pair: Pair; scale: number }[]>(METHODS.map((m) => [m, []]));
+
+for (const origin of origins) {
+  const t0 = performance.now();
+  const prepared = await prepareForecast(wh, origin, base);
+  const opts = { asOf: origin, weeks: WEEKS, baseCurrency: base, currency: null, draws: Number(values.draws) };
+  const model = forecastFromPrepared(prepared, opts);
+  const due = forecastFromPrepared(prepared, { ...opts, draws: 10, mode: 'due_date' });
+  const avg = forecastFromPrepared(prepared, { ...opts, draws: 10, mode: 'average_days' });
+  const end = addDays(model.weeks[WEEKS - 1]?.weekStart ?? origin, 6);
+  const actual = new Map((await loadActualReceipts(wh, origin, end, base, null)).map((r) => [r.weekStart, r.total]));
+  // weekly receipts history (complete weeks before the origin) for seasonal naive and the MASE scale
+  const firstWeek = isoWeekStartDay(dayNumber(origin) + 1);
+  const hist = new Map((await loadActualReceipts(wh, '1900-01-01', dateOfDay(firstWeek - 1), base, null, origin)).map((r) => [dayNumber(r.weekStart), r.total]));
+  const histStart = Math.min(...hist.keys());
+  const series: number[] = [];
+  for (let d = histStart; d < firstWeek; d += 7) series.push(hist.get(d) ?? 0);
+  const mae52 = (() => {
+    let s = 0;
+    let k = 0;
+    for (let i = 52; i < series.length; i++) {
+      s += Math.abs((series[i] as number) - (series[i - 52] as number));
+      k++;
+    }
+    return k ? s / k : Number.NaN;
+  })();
+  model.weeks.forEach((w, k) => {
+    const a = actual.get(w.weekStart) ?? 0;
+    const wd = dayNumber(w.weekStart);
+    const frac = (wd + 7 - Math.max(wd, dayNumber(origin) + 1)) / 7;
+    const add = (m: Method, pair: Pair) => pairs.get(m)?.push({ h: k + 1, pair, scale: mae52 });
+    add('model', { actual: a, forecast: w.expected, p10: w.p10, p90: w.p90 });
+    add('due_date', { actual: a, forecast: due.weeks[k]?.expected ?? 0 });
+    add('average_days', { actual: a, forecast: avg.weeks[k]?.expected ?? 0 });
+    add('seasonal_naive', { actual: a, forecast: (hist.get(wd - 364) ?? 0) * frac });
+  });
+  console.error(`origin ${origin}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)}%`);
+const fmt = (x: number | null) => (x === null ? '—' : x.toFixed(2));
+const groups: [string, (h: number) => boolean][] = [['weeks 1–4', (h) => h <= 4], ['weeks 5–13', (h) => h >= 5], ['all 1–13', () => true]];
+console.log(`Cash forecast backtest: ${origins.length} origins every 4 weeks (${origins[0]} … ${origins[origins.length - 1]}), 13 weeks each, ${base}, data to ${latest}`);
+console.log('method          | horizon    | WAPE   | bias   | MASE  | P10–P90 coverage');
+for (const m of METHODS) {
+  for (const [label, f] of groups) {
+    const rows = (pairs.get(m) ?? []).filter((r) => f(r.h));
+    const p = rows.map((r) => r.pair);
+    // MASE per origin scale: mean of |error| / scale over the rows
+    const ms = rows.length ? rows.reduce((s, r) => s + Math.abs(r.pair.actual - r.pair.forecast) / r.scale, 0) / rows.length : null;
+    console.log(`${m.padEnd(15)} | ${label.padEnd(10)} | ${pct(wape(p)).padStart(6)} | ${pct(bias(p)).padStart(6)} | ${fmt(ms ?? mase(p, [])).padStart(5)} | ${m === 'model' ? pct(coverage(p)) : '—'}`);
+  }
+}
+wh.close();
