@@ -27,6 +27,8 @@ describe('locale formatting', () => {
     const us = formatter('en-US');
     expect(us.money('1234567.89', 'USD')).toBe('$1,234,568');
     expect(us.money('1234567.89', 'USD', { compact: true })).toBe('$1.2M');
+    expect(us.money('123.45', 'USD', { exact: true })).toBe('$123.45');
+    expect(formatter('ja-JP').money('1234', 'JPY', { exact: true })).toBe('￥1,234');
     expect(us.days(41.25)).toBe('41.3 d');
     expect(us.number(null)).toBe('–');
     expect(us.month('2026-02-28')).toBe('Feb 2026');

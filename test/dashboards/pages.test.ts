@@ -299,6 +299,20 @@ describe('collector workspace', () => {
     const c360 = await api<{ paymentHistory: unknown[]; openItems: unknown[] }>(`/api/v1/customers/${first.customerId}`);
     expect(await markCount(page, 'payment-history', 'payments points')).toBe(c360.paymentHistory.length);
     expect(await page.locator('[data-table="open-items"] tbody tr').count()).toBe(c360.openItems.length);
+
+    // A promise logged through the form is persisted and visible through the API (and on the page) afterwards.
+    const promisedDate = '2026-12-15';
+    const before = await api<{ promises: { promisedDate: string; amount: string }[] }>(`/api/v1/customers/${first.customerId}`);
+    const form = page.locator('[data-form="promise"]');
+    await form.getByLabel('Amount (blank = open amount)').fill('123.45');
+    await form.getByLabel('Promised date').fill(promisedDate);
+    await form.getByRole('button', { name: 'Record promise' }).click();
+    await expect.poll(() => page.locator('[data-actions] .notice').first().textContent(), { timeout: 30_000 }).toContain('Promise recorded');
+    const after = await api<{ promises: { promisedDate: string; amount: string }[] }>(`/api/v1/customers/${first.customerId}`);
+    expect(after.promises.length).toBe(before.promises.length + 1);
+    expect(after.promises.some((p) => p.promisedDate === promisedDate && p.amount === '123.45')).toBe(true);
+    await expect.poll(() => page.locator('[data-table="promises"]').textContent()).toContain('123');
+
     await page.locator('[data-customer]').scrollIntoViewIfNeeded();
     await screenshots(browser, page, 'collector', problems);
     expect(problems).toEqual([]);

@@ -34,10 +34,16 @@ export async function apiGet(path, params) {
   return parse(await fetch(withQuery(path, params), { headers: { accept: 'application/json' } }));
 }
 
-export async function apiPost(path, body) {
+export async function apiPost(path, body, headers = {}) {
   return parse(
-    await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) }),
+    await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body: JSON.stringify(body) }),
   );
+}
+
+/** A fresh Idempotency-Key, so a form submitted twice (double click, retry) is recorded once. */
+export function idempotencyKey() {
+  const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** True when the API has the route at all (404 with our NOT_FOUND code means the feature is not installed). */

@@ -2,7 +2,7 @@
 type Num = number | string | null | undefined;
 export interface Formatter {
   readonly locale: string;
-  money(v: Num, currency: string, options?: { compact?: boolean }): string;
+  money(v: Num, currency: string, options?: { compact?: boolean; exact?: boolean }): string;
   number(v: Num, digits?: number): string;
   percent(v: Num, digits?: number): string;
   days(v: Num, digits?: number): string;

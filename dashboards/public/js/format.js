@@ -13,13 +13,16 @@ export function formatter(locale = defaultLocale) {
   const toNum = (v) => (v === null || v === undefined || v === '' ? null : Number(v));
   return {
     locale,
-    money(v, currency, { compact = false } = {}) {
+    /** Whole units by default (tiles, charts); `exact` keeps the minor units for documents and payments. */
+    money(v, currency, { compact = false, exact = false } = {}) {
       const n = toNum(v);
       if (n === null || !Number.isFinite(n)) return '–';
       const opts = compact
         ? { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }
-        : { style: 'currency', currency, maximumFractionDigits: 0 };
-      return nf(`money:${currency}:${compact}`, opts).format(n);
+        : exact
+          ? { style: 'currency', currency }
+          : { style: 'currency', currency, maximumFractionDigits: 0 };
+      return nf(`money:${currency}:${compact}:${exact}`, opts).format(n);
     },
     number(v, digits = 0) {
       const n = toNum(v);

@@ -14,7 +14,7 @@ import { badge, card, chartWidth, errorNotice, fill } from './common.js';
 const PAGE_SIZE = 50;
 
 function allocationText(c, currency) {
-  const parts = c.allocations.map((a) => `${a.invoiceId ?? a.creditNoteId} ${fmt.money(a.amount, currency)}${a.discounted ? ' (discount taken)' : ''}`);
+  const parts = c.allocations.map((a) => `${a.invoiceId ?? a.creditNoteId} ${fmt.money(a.amount, currency, { exact: true })}${a.discounted ? ' (discount taken)' : ''}`);
   if (Number(c.onAccount) !== 0) parts.push(`on account ${fmt.money(c.onAccount, currency)}`);
   return parts.join('; ') || '–';
 }
@@ -145,7 +145,7 @@ async function main() {
             { key: 'receivedDate', label: 'Received', format: (v) => fmt.date(v) },
             { key: 'paymentId', label: 'Payment' },
             { key: 'payerName', label: 'Payer' },
-            { key: 'amount', label: 'Unapplied', numeric: true, format: (v, r) => fmt.money(v, r.currency) },
+            { key: 'amount', label: 'Unapplied', numeric: true, format: (v, r) => fmt.money(v, r.currency, { exact: true }) },
             { key: 'reference', label: 'Reference' },
             { key: 'reason', label: 'Reason' },
             { label: 'Candidates', numeric: true, value: (r) => r.candidates.length, format: (v) => (v === 0 ? badge('none', 'bad') : String(v)) },

@@ -4,7 +4,7 @@
  * the worklist API the page says so instead of showing empty tables.
  */
 import { el, clear } from '../dom.js';
-import { apiGet, isMissingRoute } from '../api.js';
+import { apiGet, apiPost, idempotencyKey, isMissingRoute } from '../api.js';
 import { fmt } from '../format.js';
 import { shell } from '../shell.js';
 import { chartCard } from '../components/chart-card.js';
@@ -19,7 +19,95 @@ export function paymentPoints(history) {
   return history.map((h) => ({ ...h, date: new Date(`${h.closedDate}T00:00:00Z`), paid: h.writtenOff ? 'Written off' : 'Paid' }));
 }
 
-function customer360(c) {
+/** Allowed dispute causes, read from the API's own OpenAPI document so the form never drifts from the contract. */
+async function disputeCauses() {
+  try {
+    const doc = await apiGet('/docs/json');
+    const schema = doc.paths?.['/api/v1/disputes']?.post?.requestBody?.content?.['application/json']?.schema;
+    return schema?.properties?.cause?.enum ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function actionForms(c, causes, onDone) {
+  const id = c.profile.customerId;
+  const invoices = c.openItems.filter((i) => i.invoiceId);
+  const invoiceSelect = (name, withAccount) =>
+    el(
+      'select',
+      { name },
+      withAccount ? el('option', { value: '' }, 'Whole account') : null,
+      invoices.map((i) => el('option', { value: i.invoiceId }, `${i.invoiceId} · ${fmt.money(i.openAmount, i.currency, { exact: true })} open`)),
+    );
+  const status = el('div', { 'aria-live': 'polite' });
+  const submit = (form, path, build, done) =>
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const data = new FormData(form);
+      const button = form.querySelector('button');
+      button.disabled = true;
+      try {
+        await apiPost(path, build(data), { 'idempotency-key': idempotencyKey() });
+        clear(status, el('div', { class: 'notice ok', role: 'status' }, done));
+        form.reset();
+        await onDone(status);
+      } catch (err) {
+        clear(status, errorNotice(err, 'Not saved'));
+      } finally {
+        button.disabled = false;
+      }
+    });
+  const text = (data, k) => (String(data.get(k) ?? '').trim() || undefined);
+
+  const call = el(
+    'form',
+    { class: 'stack', 'aria-label': 'Log a contact', 'data-form': 'activity' },
+    el('label', {}, 'Type', el('select', { name: 'type' }, ['call', 'email', 'letter', 'note'].map((t) => el('option', { value: t }, t)))),
+    el('label', {}, 'Outcome', el('input', { name: 'outcome', maxlength: '200', placeholder: 'reached AP, will pay Friday' })),
+    el('label', {}, 'Note', el('input', { name: 'note', maxlength: '4000' })),
+    el('label', {}, 'Follow up on', el('input', { name: 'nextFollowUp', type: 'date' })),
+    el('button', { type: 'submit' }, 'Log contact'),
+  );
+  submit(call, '/api/v1/activities', (d) => ({ customerId: id, type: d.get('type'), outcome: text(d, 'outcome'), note: text(d, 'note'), nextFollowUp: text(d, 'nextFollowUp') }), 'Contact logged.');
+
+  const promise = el(
+    'form',
+    { class: 'stack', 'aria-label': 'Record a promise to pay', 'data-form': 'promise' },
+    el('label', {}, 'Invoice', invoiceSelect('invoiceId', true)),
+    el('label', {}, 'Amount (blank = open amount)', el('input', { name: 'amount', inputmode: 'decimal', placeholder: '1250.00' })),
+    el('label', {}, 'Promised date', el('input', { name: 'promisedDate', type: 'date', required: true })),
+    el('label', {}, 'Note', el('input', { name: 'note', maxlength: '4000' })),
+    el('button', { type: 'submit' }, 'Record promise'),
+  );
+  submit(
+    promise,
+    '/api/v1/promises',
+    (d) => ({ customerId: id, invoiceIds: text(d, 'invoiceId') ? [text(d, 'invoiceId')] : undefined, amount: text(d, 'amount'), promisedDate: text(d, 'promisedDate'), note: text(d, 'note') }),
+    'Promise recorded.',
+  );
+
+  const dispute = el(
+    'form',
+    { class: 'stack', 'aria-label': 'Open a dispute', 'data-form': 'dispute' },
+    el('label', {}, 'Invoice', invoiceSelect('invoiceId', false)),
+    el('label', {}, 'Amount', el('input', { name: 'amount', inputmode: 'decimal', required: true, placeholder: '250.00' })),
+    el('label', {}, 'Cause', causes ? el('select', { name: 'cause' }, causes.map((k) => el('option', { value: k }, k.replace(/_/g, ' ')))) : el('input', { name: 'cause', required: true })),
+    el('label', {}, 'Note', el('input', { name: 'note', maxlength: '4000' })),
+    el('button', { type: 'submit', disabled: invoices.length === 0 }, 'Open dispute'),
+  );
+  submit(dispute, '/api/v1/disputes', (d) => ({ invoiceId: text(d, 'invoiceId'), amount: text(d, 'amount'), cause: text(d, 'cause'), note: text(d, 'note') }), 'Dispute opened.');
+
+  return card(
+    'Log what happened',
+    'Saved through the API at once; the next worklist run takes it into account.',
+    el('div', {}, status, el('h3', {}, 'Contact'), call, el('h3', {}, 'Promise to pay'), promise, el('h3', {}, 'Dispute'), dispute),
+    'span-12',
+    { 'data-actions': '' },
+  );
+}
+
+function customer360(c, forms) {
   const cur = c.profile.currency;
   const points = paymentPoints(c.paymentHistory);
   const p = c.profile;
@@ -65,6 +153,7 @@ function customer360(c) {
         title: (d) => `${d.invoiceId}: ${d.daysLate} days late, ${fmt.money(d.amount, cur)}`,
       }),
     }),
+    forms,
     card(
       'Open items',
       null,
@@ -73,7 +162,7 @@ function customer360(c) {
         columns: [
           { key: 'itemId', label: 'Item' },
           { key: 'dueDate', label: 'Due', format: (v) => fmt.date(v) },
-          { key: 'openAmount', label: 'Open', numeric: true, format: (v, r) => fmt.money(v, r.currency) },
+          { key: 'openAmount', label: 'Open', numeric: true, format: (v, r) => fmt.money(v, r.currency, { exact: true }) },
           { key: 'daysPastDue', label: 'Days past due', numeric: true },
           { key: 'pLate30', label: 'P(30+ days late)', numeric: true, format: (v) => fmt.percent(v, 0) },
           { label: 'Status', value: (r) => (r.disputeId ? `disputed: ${r.disputeCause}` : r.promiseId ? `promised ${r.promisedDate}` : ''), format: (v) => v || '–' },
@@ -97,7 +186,7 @@ function customer360(c) {
         empty: 'No promises.',
         columns: [
           { key: 'promisedDate', label: 'Promised for', format: (v) => fmt.date(v) },
-          { key: 'amount', label: 'Amount', numeric: true, format: (v) => fmt.money(v, cur) },
+          { key: 'amount', label: 'Amount', numeric: true, format: (v) => fmt.money(v, cur, { exact: true }) },
           { key: 'status', label: 'Status' },
         ],
       }),
@@ -112,7 +201,7 @@ function customer360(c) {
         columns: [
           { key: 'invoiceId', label: 'Invoice' },
           { key: 'cause', label: 'Cause' },
-          { key: 'amount', label: 'Amount', numeric: true, format: (v) => fmt.money(v, cur) },
+          { key: 'amount', label: 'Amount', numeric: true, format: (v) => fmt.money(v, cur, { exact: true }) },
           { key: 'status', label: 'Status' },
         ],
       }),
@@ -173,6 +262,15 @@ async function main() {
     );
     return;
   }
+  const causes = disputeCauses();
+  // Loads (or reloads, after a form was saved) the customer 360 below the worklist.
+  const show360 = (customerId, status) =>
+    fill(detail, 'Customer 360', async () => {
+      const c = await apiGet(`/api/v1/customers/${encodeURIComponent(customerId)}`);
+      const view = customer360(c, actionForms(c, await causes, (s) => show360(customerId, s)));
+      if (status) view.querySelector('[data-actions] h2')?.after(status);
+      return view;
+    });
   let selected = -1;
   const render = () =>
     clear(
@@ -185,7 +283,7 @@ async function main() {
           (r, i) => {
             selected = i;
             render();
-            void fill(detail, 'Customer 360', async () => customer360(await apiGet(`/api/v1/customers/${encodeURIComponent(r.customerId)}`)));
+            void show360(r.customerId);
           },
           selected,
         ),
