@@ -16,6 +16,7 @@ const envSchema = z.object({
   AR_INTEL_DROP_POLL_SECONDS: z.coerce.number().int().min(0).default(60),
   AR_INTEL_AUTH: z.enum(['on', 'off']).default('on'),
   AR_INTEL_RATE_LIMIT: z.coerce.number().int().min(0).default(3000),
+  AR_INTEL_STRATEGY: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -35,6 +36,8 @@ export interface Config {
   readonly auth: 'on' | 'off';
   /** requests per minute per key (or per address without a key); 0 disables the limit. */
   readonly rateLimitPerMinute: number;
+  /** collection strategy JSON; undefined = scoring/strategies/default.json */
+  readonly strategyPath?: string | undefined;
 }
 
 /** Parses the environment once; a bad variable stops the process with its name and the rule it broke. */
@@ -58,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dropPollSeconds: e.AR_INTEL_DROP_POLL_SECONDS,
     auth: e.AR_INTEL_AUTH,
     rateLimitPerMinute: e.AR_INTEL_RATE_LIMIT,
+    strategyPath: e.AR_INTEL_STRATEGY,
     ...overrides,
   });
 }

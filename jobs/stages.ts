@@ -7,6 +7,7 @@ import type { Warehouse } from '../core/warehouse.ts';
 import { cashApplicationStage } from '../scoring/cash-application/stage.ts';
 import { modelsStage } from '../models/stage.ts';
 import { scoresStage } from '../scoring/stage.ts';
+import { worklistStage } from './worklists-stage.ts';
 import { forecastStage } from './forecast-stage.ts';
 
 export interface StageContext {
@@ -22,4 +23,4 @@ export interface Stage {
   run(ctx: StageContext): Promise<{ rows: number }>;
 }
 
-export const stages: readonly Stage[] = [cashApplicationStage, modelsStage, scoresStage, forecastStage];
+export const stages: readonly Stage[] = [cashApplicationStage, modelsStage, scoresStage, forecastStage, worklistStage];

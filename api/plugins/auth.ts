@@ -108,11 +108,12 @@ export async function installAuth(app: FastifyInstance): Promise<void> {
     return payload;
   });
 
-  // Every write through the API is recorded: who, what, when, and the before/after a route reports.
-  app.addHook('onResponse', async (req, reply) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
+  // Every write through the API is recorded — who, what, when, and the before/after a route reports —
+  // before the response leaves, so a client that saw the answer can also find it in the audit log.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return payload;
     const url = req.routeOptions.url;
-    if (!url?.startsWith('/api/')) return;
+    if (!url?.startsWith('/api/')) return payload;
     const a = req.audit;
     const after = a?.after ?? (reply.statusCode < 400 ? req.body : undefined);
     const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v).slice(0, 100_000));
@@ -136,5 +137,6 @@ export async function installAuth(app: FastifyInstance): Promise<void> {
     } catch (err) {
       req.log.error({ err }, 'audit log write failed');
     }
+    return payload;
   });
 }

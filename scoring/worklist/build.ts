@@ -1,0 +1,181 @@
+/**
+ * Reads what the worklist needs at an as-of date (open items with their risk scores, disputes,
+ * promises, contacts, customer scores), ranks it with the pure functions of ../worklist.ts and
+ * writes one row per customer to worklist_items in a single transaction.
+ */
+import { readFileSync } from 'node:fs';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Warehouse } from '../../core/warehouse.ts';
+import { addDays } from '../../core/as-of.ts';
+import { queryModel } from '../../models/dag.ts';
+import { buildWorklists, type CollectorInput, type CustomerInput, type WorklistEntry, type WorkItemInput } from '../worklist.ts';
+import type { Strategy } from '../strategy.ts';
+
+const sql = (name: string) => readFileSync(new URL(`./${name}.sql`, import.meta.url), 'utf8');
+const CUSTOMER_CONTEXT = sql('customer-context');
+const OPEN_DISPUTES = sql('open-disputes');
+
+interface ItemRow extends Record<string, unknown> {
+  invoice_id: string;
+  customer_id: string;
+  open_amount: string;
+  open_base: string;
+  currency: string;
+  due_date: string;
+  days_past_due: string;
+  p_late: number;
+  p_late30: number;
+}
+
+export async function loadWorklistInputs(
+  wh: Warehouse,
+  asOf: string,
+  baseCurrency: string,
+  strategy: Strategy,
+): Promise<{ customers: CustomerInput[]; collectors: CollectorInput[] }> {
+  const items = await queryModel<ItemRow>(
+    wh,
+    'mart_open_items',
+    { as_of: asOf, basis: 'due', bucket_edges: '0,30,60,90,120', base_currency: baseCurrency },
+    {
+      select: `m.invoice_id, m.customer_id, m.open_amount::varchar as open_amount, m.open_base::varchar as open_base, m.currency,
+               m.due_date::varchar as due_date, m.days_past_due, s.p_late, s.p_late30`,
+      tail: `join invoice_scores s on s.invoice_id = m.invoice_id and s.as_of = $as_of::date
+             where m.item_kind = 'invoice' and m.open_amount > 0`,
+    },
+  );
+  const exposure = await queryModel<{ customer_id: string; exposure: number }>(
+    wh,
+    'mart_open_items',
+    { as_of: asOf, basis: 'due', bucket_edges: '0,30,60,90,120', base_currency: baseCurrency },
+    { select: 'm.customer_id, sum(m.open_base)::double as exposure', tail: 'group by m.customer_id' },
+  );
+  const disputes = await wh.all<{ invoice_id: string; dispute_id: string; cause: string; owner: string | null }>(OPEN_DISPUTES, { as_of: asOf });
+  const promises = await queryModel<{ customer_id: string; invoice_id: string | null; promised_date: string; outcome: string }>(
+    wh,
+    'int_promise_outcomes',
+    { as_of: asOf, tolerance_days: strategy.suppression.promiseGraceDays },
+    { select: 'm.customer_id, m.invoice_id, m.promised_date::varchar as promised_date, m.outcome' },
+  );
+  const context = await wh.all<{
+    customer_id: string;
+    name: string;
+    collector_id: string | null;
+    segment: string | null;
+    strategic: boolean;
+    credit_limit_base: number | null;
+    contact_name: string | null;
+    email: string | null;
+    phone: string | null;
+    score: number | null;
+    risk_class: string | null;
+    previous_score: number | null;
+    last_contact_date: string | null;
+  }>(CUSTOMER_CONTEXT, { as_of: asOf, base_currency: baseCurrency });
+  const collectors = await wh.all<{ collector_id: string; daily_capacity: number }>('select collector_id, daily_capacity from collectors');
+
+  const disputeOf = new Map(disputes.map((d) => [d.invoice_id, d]));
+  const invoicePromise = new Map<string, string>();
+  const accountPromise = new Map<string, string>();
+  const broken = new Map<string, string>();
+  const dueToday = new Set<string>();
+  const brokenSince = addDays(asOf, -30);
+  for (const p of promises) {
+    if (p.outcome === 'open') {
+      const target = p.invoice_id ? invoicePromise : accountPromise;
+      const key = p.invoice_id ?? p.customer_id;
+      const prev = target.get(key);
+      if (!prev || p.promised_date > prev) target.set(key, p.promised_date);
+      if (p.promised_date === asOf) dueToday.add(p.customer_id);
+    } else if (p.outcome === 'broken' && p.promised_date >= brokenSince) {
+      const prev = broken.get(p.customer_id);
+      if (!prev || p.promised_date > prev) broken.set(p.customer_id, p.promised_date);
+    }
+  }
+  const itemsOf = new Map<string, WorkItemInput[]>();
+  for (const r of items) {
+    const d = disputeOf.get(r.invoice_id);
+    const list = itemsOf.get(r.customer_id) ?? [];
+    list.push({
+      invoiceId: r.invoice_id,
+      openBase: Number(r.open_base),
+      openDoc: r.open_amount,
+      currency: r.currency,
+      dueDate: r.due_date,
+      daysPastDue: Number(r.days_past_due),
+      pLate: Number(r.p_late),
+      pLate30: Number(r.p_late30),
+      dispute: d ? { disputeId: d.dispute_id, cause: d.cause, owner: d.owner } : null,
+      promisedDate: invoicePromise.get(r.invoice_id) ?? null,
+    });
+    itemsOf.set(r.customer_id, list);
+  }
+  for (const list of itemsOf.values()) list.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.invoiceId.localeCompare(b.invoiceId));
+  const exposureOf = new Map(exposure.map((e) => [e.customer_id, Number(e.exposure)]));
+  const customers: CustomerInput[] = context
+    .filter((c) => itemsOf.has(c.customer_id))
+    .map((c) => ({
+      customerId: c.customer_id,
+      name: c.name,
+      collectorId: c.collector_id,
+      segment: c.segment,
+      riskClass: c.risk_class,
+      score: c.score === null ? null : Number(c.score),
+      previousScore: c.previous_score === null ? null : Number(c.previous_score),
+      strategic: Boolean(c.strategic),
+      creditLimitBase: c.credit_limit_base === null ? null : Number(c.credit_limit_base),
+      exposureBase: exposureOf.get(c.customer_id) ?? 0,
+      contact: { name: c.contact_name, email: c.email, phone: c.phone },
+      lastContactDate: c.last_contact_date,
+      brokenPromiseDate: broken.get(c.customer_id) ?? null,
+      accountPromiseDate: accountPromise.get(c.customer_id) ?? null,
+      promiseDueToday: dueToday.has(c.customer_id),
+      items: itemsOf.get(c.customer_id) ?? [],
+    }));
+  return {
+    customers,
+    collectors: collectors.map((c) => ({ collectorId: c.collector_id, dailyCapacity: Number(c.daily_capacity) })),
+  };
+}
+
+async function insertEntries(conn: DuckDBConnection, asOf: string, baseCurrency: string, version: string, entries: readonly WorklistEntry[]) {
+  const CHUNK = 400;
+  for (let i = 0; i < entries.length; i += CHUNK) {
+    const chunk = entries.slice(i, i + CHUNK);
+    const values: (string | number | null)[] = [];
+    const rows = chunk.map((e, j) => {
+      const b = j * 18;
+      values.push(
+        asOf, e.customerId, e.collectorId, e.queue, e.rank, e.score, e.totalOpen.toFixed(2), e.totalOverdue.toFixed(2), e.totalAtRisk.toFixed(2),
+        baseCurrency, e.maxDaysPastDue, e.action, e.channel, e.step, JSON.stringify(e.reasons), JSON.stringify(e.items), e.suppressedBy, version,
+      );
+      return `(${Array.from({ length: 18 }, (_, k) => `$${b + k + 1}`).join(', ')})`;
+    });
+    await conn.run(`insert into worklist_items values ${rows.join(', ')}`, values);
+  }
+}
+
+export async function writeWorklists(
+  wh: Warehouse,
+  asOf: string,
+  baseCurrency: string,
+  strategy: Strategy,
+  entries: readonly WorklistEntry[],
+  builtAt: string,
+): Promise<void> {
+  await wh.transaction(async (conn) => {
+    await conn.run(
+      `insert into collection_strategies (version, definition, created_at) values ($1, $2, $3::timestamp) on conflict do nothing`,
+      [strategy.version, JSON.stringify(strategy), builtAt],
+    );
+    await conn.run('delete from worklist_items where as_of = $1::date', [asOf]);
+    await insertEntries(conn, asOf, baseCurrency, strategy.version, entries);
+  });
+}
+
+export async function buildAndStoreWorklists(wh: Warehouse, asOf: string, baseCurrency: string, strategy: Strategy, builtAt: string) {
+  const { customers, collectors } = await loadWorklistInputs(wh, asOf, baseCurrency, strategy);
+  const entries = buildWorklists(asOf, customers, collectors, strategy, baseCurrency);
+  await writeWorklists(wh, asOf, baseCurrency, strategy, entries, builtAt);
+  return entries;
+}
