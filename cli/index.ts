@@ -4,6 +4,7 @@ import { ArIntelError } from '../core/errors.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerRun } from './commands/run.ts';
 import { registerKeys } from './commands/keys.ts';
+import { registerWorklist } from './commands/worklist.ts';
 import { registerProfiles } from './commands/profiles.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerApplications } from './commands/applications.ts';
@@ -23,6 +24,7 @@ program
 registerServe(program);
 registerRun(program);
 registerKeys(program);
+registerWorklist(program);
 registerProfiles(program);
 registerIngest(program);
 registerApplications(program);
