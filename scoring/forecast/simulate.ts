@@ -2,7 +2,7 @@
  * Monte Carlo of weekly receipts. Each item (an open invoice, or a slice of one, an open order, or a
  * slice of expected new invoicing) carries an amount, a pay-day distribution given by its P10/P50/P90
  * (piecewise-linear inverse CDF between them, a linear lower tail and an exponential upper tail fitted
- * to the P50–P90 spread), an optional point mass (a promise to pay on a date) and a probability that
+ * to the P50–P90 spread, so a distribution with P50 = P90 has no upper tail), an optional point mass (a promise to pay on a date) and a probability that
  * it is never paid (write-off, dispute loss). Draws are accumulated into a draws × weeks histogram in
  * typed arrays: no allocation per draw, so a million items stay well within a minute.
  *
@@ -52,7 +52,7 @@ export function quantileDay(u: number, lo: number, q10: number, q50: number, q90
   if (u < 0.1) x = q10 - ((0.1 - u) / 0.1) * ((q50 - q10) / 4);
   else if (u < 0.5) x = q10 + ((u - 0.1) / 0.4) * (q50 - q10);
   else if (u < 0.9) x = q50 + ((u - 0.5) / 0.4) * (q90 - q50);
-  else x = q90 + (Math.max(1, q90 - q50) / LN5) * Math.log(0.1 / Math.max(1e-12, 1 - u));
+  else x = q90 + ((q90 - q50) / LN5) * Math.log(0.1 / Math.max(1e-12, 1 - u));
   return x < lo ? lo : x;
 }
 
@@ -67,7 +67,7 @@ export function cdfDay(d: number, lo: number, q10: number, q50: number, q90: num
   else if (x < q10) u = lowTail > 0 ? 0.1 - ((q10 - x) / lowTail) * 0.1 : 0.1;
   else if (x < q50) u = q50 > q10 ? 0.1 + ((x - q10) / (q50 - q10)) * 0.4 : 0.5;
   else if (x < q90) u = q90 > q50 ? 0.5 + ((x - q50) / (q90 - q50)) * 0.4 : 0.9;
-  else u = 1 - 0.1 * Math.exp(-((x - q90) * LN5) / Math.max(1, q90 - q50));
+  else u = q90 > q50 ? 1 - 0.1 * Math.exp(-((x - q90) * LN5) / (q90 - q50)) : 1;
   if (x >= q10 && q10 === q50 && x < q90) u = Math.max(u, 0.5);
   return Math.min(1, Math.max(0, u));
 }
