@@ -8,6 +8,7 @@ import { cashApplicationStage } from '../scoring/cash-application/stage.ts';
 import { modelsStage } from '../models/stage.ts';
 import { scoresStage } from '../scoring/stage.ts';
 import { worklistStage } from './worklists-stage.ts';
+import { dropStage } from './drop-stage.ts';
 import { forecastStage } from './forecast-stage.ts';
 
 export interface StageContext {
@@ -23,4 +24,4 @@ export interface Stage {
   run(ctx: StageContext): Promise<{ rows: number }>;
 }
 
-export const stages: readonly Stage[] = [cashApplicationStage, modelsStage, scoresStage, forecastStage, worklistStage];
+export const stages: readonly Stage[] = [dropStage, cashApplicationStage, modelsStage, scoresStage, forecastStage, worklistStage];
