@@ -5,13 +5,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildApp, type App } from '../../api/app.ts';
 import { createKey } from '../../api/access/keys.ts';
 import type { TestWarehouse } from '../helpers/warehouse.ts';
 import { ingestFiles } from '../../ingest/index.ts';
 import { demoWarehouse } from './demo-warehouse.ts';
 import { launchBrowser, listenEphemeral, markCount, openPage, screenshots, type Browser } from './browser.ts';
+
+// Each page makes real API calls over a real warehouse; on a busy 2-core machine a page can take tens of seconds.
+vi.setConfig({ testTimeout: 180_000 });
 
 let t: TestWarehouse;
 let app: App;
@@ -191,13 +194,23 @@ describe('CFO overview', () => {
     expect(await markCount(page, 'exposure-by-class', 'exposure bars')).toBe(new Set(exposed.map((s) => s.riskClass)).size);
     expect(await markCount(page, 'top-risky', 'risky customers bars')).toBe(Math.min(20, exposed.length));
 
+    const forecast = await fetch(`${origin}/api/v1/forecast/cash?asOf=${summary.asOf}&weeks=13`);
+    if (forecast.status === 200) {
+      const body = (await forecast.json()) as { weeks: { openAr: string; orders: string; newBusiness: string }[] };
+      expect(body.weeks.length).toBe(13);
+      expect(await markCount(page, 'cash-forecast', 'forecast points')).toBe(body.weeks.length);
+      expect(await markCount(page, 'cash-forecast', 'forecast band')).toBe(1);
+      const parts = body.weeks.reduce((n, w) => n + [w.openAr, w.orders, w.newBusiness].filter((v) => Number(v) !== 0).length, 0);
+      expect(await markCount(page, 'forecast-components', 'components bars')).toBe(parts);
+    }
     const disputes = await fetch(`${origin}/api/v1/disputes/causes`);
     if (disputes.status === 200) {
       const body = (await disputes.json()) as { causes: unknown[] };
       expect(await markCount(page, 'dispute-pareto', 'disputes bars')).toBe(body.causes.length);
     }
     await screenshots(browser, page, 'overview', problems);
-    expect(withoutExpected(problems, [/\/api\/v1\/forecast\/cash$/, /\/api\/v1\/disputes\/causes/])).toEqual([]);
+    // Routes that may not have shipped (404) or may have no data yet (409 on forecast accuracy with one run).
+    expect(withoutExpected(problems, [/\/api\/v1\/forecast\/cash$/, /\/api\/v1\/forecast\/accuracy$/, /\/api\/v1\/disputes\/causes/])).toEqual([]);
     await page.close();
   });
 });

@@ -109,7 +109,9 @@ export function bandChart(data, o) {
     ...base(o),
     x: { label: o.xLabel, type: 'utc' },
     y: { label: o.yLabel, grid: true, tickFormat: o.yTickFormat },
-    color: { legend: true, domain: ['P10–P90 range', 'P50 forecast', 'Actual'], range: ['#b9d3ee', '#1f5fa8', '#b3261e'] },
+    color: actual.length
+      ? { legend: true, domain: ['P10–P90 range', 'P50 forecast', 'Actual'], range: ['#b9d3ee', '#1f5fa8', '#b3261e'] }
+      : { legend: true, domain: ['P10–P90 range', 'P50 forecast'], range: ['#b9d3ee', '#1f5fa8'] },
     marks: [
       P.areaY(data, { x: o.x, y1: o.low, y2: o.high, fill: () => 'P10–P90 range', fillOpacity: 0.6, ariaDescription: `${o.label} band` }),
       P.lineY(data, { x: o.x, y: o.mid, stroke: () => 'P50 forecast', strokeWidth: 2, ariaDescription: `${o.label} median` }),

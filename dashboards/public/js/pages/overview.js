@@ -10,7 +10,7 @@ import { fmt } from '../format.js';
 import { shell } from '../shell.js';
 import { chartCard } from '../components/chart-card.js';
 import { bandChart, horizontalBarChart, lineChart, paretoChart, stackedBarChart } from '../components/charts.js';
-import { chartWidth, fill } from './common.js';
+import { card, chartWidth, fill } from './common.js';
 
 export const AGING_METRICS = [
   ['aging_current', 'Current'],
@@ -252,45 +252,129 @@ async function agingByGroup(asOf, currency, groupBy) {
   });
 }
 
+const COMPONENTS = [
+  ['openAr', 'Open AR'],
+  ['orders', 'Open orders'],
+  ['newBusiness', 'New business'],
+];
+
+/** The stored forecast made closest to a quarter (91 days) before `asOf`, with its weeks that have actuals. */
+export function lastQuarterRun(runs, asOf) {
+  const target = Date.parse(`${asOf}T00:00:00Z`) - 91 * 86_400_000;
+  const withActuals = runs.filter((r) => r.asOf < asOf && r.weeks.length > 0);
+  if (!withActuals.length) return null;
+  return withActuals.reduce((best, r) => (Math.abs(Date.parse(`${r.asOf}T00:00:00Z`) - target) < Math.abs(Date.parse(`${best.asOf}T00:00:00Z`) - target) ? r : best));
+}
+
 async function cashForecast(asOf) {
-  const res = await apiGet('/api/v1/forecast/cash', { asOf });
-  const weeks = res.weeks ?? res.items ?? [];
+  const [res, accuracy] = await Promise.all([
+    apiGet('/api/v1/forecast/cash', { asOf, weeks: 13 }),
+    // 409 NO_DATA: no stored forecast has actuals yet; its message says why.
+    apiGet('/api/v1/forecast/accuracy').catch((err) => ({ unavailable: err instanceof Error ? err.message : String(err) })),
+  ]);
   const currency = res.currency;
-  const data = weeks.map((w) => ({
-    week: w.weekStart ?? w.week,
-    date: new Date(`${w.weekStart ?? w.week}T00:00:00Z`),
-    p10: Number(w.p10),
-    p50: Number(w.p50),
-    p90: Number(w.p90),
-    actual: w.actual === null || w.actual === undefined ? null : Number(w.actual),
-  }));
-  return chartCard({
-    id: 'cash-forecast',
-    title: '13-week cash forecast',
-    subtitle: `Expected collections per week with the P10–P90 range (${currency})`,
-    data,
-    columns: [
-      { key: 'week', label: 'Week starting' },
-      { key: 'p10', label: `P10 (${currency})`, numeric: true, format: (v) => fmt.money(v, currency) },
-      { key: 'p50', label: `P50 (${currency})`, numeric: true, format: (v) => fmt.money(v, currency) },
-      { key: 'p90', label: `P90 (${currency})`, numeric: true, format: (v) => fmt.money(v, currency) },
-      { key: 'actual', label: `Actual (${currency})`, numeric: true, format: (v) => fmt.money(v, currency) },
-    ],
-    chart: bandChart(data, {
-      label: 'forecast',
-      x: 'date',
-      low: 'p10',
-      mid: 'p50',
-      high: 'p90',
-      actual: 'actual',
-      xLabel: 'Week starting',
-      yLabel: `Collections (${currency}) ↑`,
-      width: chartWidth(6),
-      xFormat: (d) => fmt.date(d.toISOString().slice(0, 10)),
-      yFormat: (v) => fmt.money(v, currency),
-      yTickFormat: (v) => fmt.money(v, currency, { compact: true }),
+  const money = (v) => fmt.money(v, currency);
+  const data = res.weeks.map((w) => ({ week: w.weekStart, date: new Date(`${w.weekStart}T00:00:00Z`), p10: Number(w.p10), p50: Number(w.p50), p90: Number(w.p90), expected: Number(w.expected), actual: null }));
+  const components = res.weeks.flatMap((w) => COMPONENTS.map(([key, label]) => ({ week: w.weekStart, component: label, amount: Number(w[key]) }))).filter((d) => d.amount !== 0);
+  const weekLabel = (iso) => fmt.date(iso).replace(/,? \d{4}$/, '');
+  const cards = [
+    chartCard({
+      id: 'cash-forecast',
+      title: '13-week cash forecast',
+      subtitle: `Expected receipts per week from ${fmt.date(res.asOf)}, P50 with the P10–P90 range (${currency})`,
+      data,
+      columns: [
+        { key: 'week', label: 'Week starting' },
+        { key: 'p10', label: `P10 (${currency})`, numeric: true, format: money },
+        { key: 'p50', label: `P50 (${currency})`, numeric: true, format: money },
+        { key: 'p90', label: `P90 (${currency})`, numeric: true, format: money },
+        { key: 'expected', label: `Mean (${currency})`, numeric: true, format: money },
+      ],
+      chart: bandChart(data, {
+        label: 'forecast',
+        x: 'date',
+        low: 'p10',
+        mid: 'p50',
+        high: 'p90',
+        actual: 'actual',
+        xLabel: 'Week starting',
+        yLabel: `Receipts (${currency}) ↑`,
+        width: chartWidth(6),
+        marginLeft: 70,
+        xFormat: (d) => fmt.date(d.toISOString().slice(0, 10)),
+        yFormat: money,
+        yTickFormat: (v) => fmt.money(v, currency, { compact: true }),
+      }),
     }),
-  });
+    chartCard({
+      id: 'forecast-components',
+      title: 'Where the cash comes from',
+      subtitle: `Mean expected receipts per week by source: open invoices, open orders, business not yet ordered (${currency})`,
+      data: components,
+      columns: [
+        { key: 'week', label: 'Week starting' },
+        { key: 'component', label: 'Source' },
+        { key: 'amount', label: `Amount (${currency})`, numeric: true, format: money },
+      ],
+      chart: stackedBarChart(components, {
+        label: 'components',
+        x: 'week',
+        xDomain: res.weeks.map((w) => w.weekStart),
+        y: 'amount',
+        fill: 'component',
+        fillDomain: COMPONENTS.map((c) => c[1]),
+        colors: ['#1f5fa8', '#7fa7d6', '#f0b429'],
+        xLabel: 'Week starting',
+        yLabel: `Receipts (${currency}) ↑`,
+        xTickFormat: weekLabel,
+        tickRotate: -35,
+        marginBottom: 60,
+        marginLeft: 70,
+        width: chartWidth(6),
+        yTickFormat: (v) => fmt.money(v, currency, { compact: true }),
+        yFormat: money,
+      }),
+    }),
+  ];
+  const run = accuracy.runs ? lastQuarterRun(accuracy.runs, res.asOf) : null;
+  if (run) {
+    const vs = run.weeks.flatMap((w) => [
+      { week: w.weekStart, date: new Date(`${w.weekStart}T00:00:00Z`), series: 'Forecast', amount: Number(w.forecast) },
+      { week: w.weekStart, date: new Date(`${w.weekStart}T00:00:00Z`), series: 'Actual', amount: Number(w.actual) },
+    ]);
+    cards.push(
+      chartCard({
+        id: 'forecast-vs-actual',
+        title: 'Last quarter: forecast against actual',
+        subtitle: `Forecast made on ${fmt.date(run.asOf)} against the receipts that arrived (${accuracy.currency})`,
+        span: 'span-12',
+        data: vs,
+        columns: [
+          { key: 'week', label: 'Week starting' },
+          { key: 'series', label: 'Series' },
+          { key: 'amount', label: `Amount (${accuracy.currency})`, numeric: true, format: (v) => fmt.money(v, accuracy.currency) },
+        ],
+        chart: lineChart(vs, {
+          label: 'forecast vs actual',
+          x: 'date',
+          y: 'amount',
+          series: 'series',
+          seriesDomain: ['Forecast', 'Actual'],
+          colors: ['#1f5fa8', '#b3261e'],
+          xLabel: 'Week starting',
+          yLabel: `Receipts (${accuracy.currency}) ↑`,
+          width: chartWidth(12),
+          marginLeft: 70,
+          xFormat: (d) => fmt.date(d.toISOString().slice(0, 10)),
+          yFormat: (v) => fmt.money(v, accuracy.currency),
+          yTickFormat: (v) => fmt.money(v, accuracy.currency, { compact: true }),
+        }),
+      }),
+    );
+  } else {
+    cards.push(card('Last quarter: forecast against actual', null, el('p', { class: 'empty', 'data-unavailable': 'forecast-accuracy' }, `No earlier forecast to compare with actual receipts yet${accuracy.unavailable ? ` (${accuracy.unavailable})` : ''}; this fills in as \`ar-intel run\` stores a forecast week after week.`), 'span-12'));
+  }
+  return el('div', { class: 'grid span-12' }, cards);
 }
 
 async function disputeCauses(asOf) {
