@@ -126,9 +126,14 @@ describe('cash application end to end', () => {
     expect(rows.some((r) => r[0] === 'P0')).toBe(false);
   });
 
-  it('runs as the first pipeline stage', async () => {
-    const result = await runPipeline(ctx.t.wh, ctx.t.config, { asOf: AS_OF, stages: [(await import('../../jobs/stages.ts')).stages[0]!] });
+  it('runs as a pipeline stage before the models', async () => {
+    const { stages } = await import('../../jobs/stages.ts');
+    const names = stages.map((st) => st.name);
+    const mine = names.indexOf('cash-application');
+    expect(mine).toBeGreaterThanOrEqual(0);
+    expect(names.indexOf('models')).toBeGreaterThan(mine);
+    const result = await runPipeline(ctx.t.wh, ctx.t.config, { asOf: AS_OF, stages: stages.filter((st) => st.name === 'cash-application') });
     expect(result.status).toBe('succeeded');
-    expect(result.stages[0]?.name).toBe('cash-application');
+    expect(result.stages.map((st) => st.name)).toEqual(['cash-application']);
   });
 });
