@@ -110,9 +110,10 @@ export function scoreCustomer(asOf: string, c: CustomerInput, strategy: Strategy
     channel = 'call';
     action = c.strategic ? 'escalate to the account manager (strategic account: no agency)' : 'final call before agency (amount below the agency threshold)';
   }
-  // Only items that have reached a step of the customer's treatment are worth a contact today.
+  // Items past a step of the treatment drive the contact; items not yet due ride along (one call
+  // covers all of a customer's items) at the strategy's pre-due uplift.
   const due = actionable.filter((i) => stepAt(treatment.steps, i.daysPastDue) !== undefined);
-  const gross = due.reduce((a, i) => a + i.openBase * itemRisk(i) * upliftAt(strategy, i.daysPastDue), 0);
+  const gross = due.length ? actionable.reduce((a, i) => a + i.openBase * itemRisk(i) * upliftAt(strategy, i.daysPastDue), 0) : 0;
   let value = gross - (strategy.effort[channel as keyof typeof strategy.effort] ?? 0);
 
   const reasons: string[] = [];
