@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { ArIntelError } from '../core/errors.ts';
 import type { JsonRow, Warehouse } from '../core/warehouse.ts';
+import { ensurePersisted, PERSISTED_MODELS, type PersistedSource } from './persisted.ts';
 
 export const MODELS_DIR = dirname(fileURLToPath(import.meta.url));
 const LAYERS = ['staging', 'intermediate', 'marts'] as const;
@@ -64,8 +65,14 @@ export function getModel(name: string): Model {
 /** Swap lets a caller feed a model from an alternative with the same columns (e.g. month-end balances). */
 export type Swap = Readonly<Record<string, string>>;
 
+/**
+ * Models read from their persisted table: such a model's CTE is a scan of the table and its own
+ * dependencies drop out of the statement. Empty (compute everything inline) unless a caller opts in.
+ */
+export type Persisted = Readonly<Record<string, string>>;
+
 /** Dependencies of `name` (transitively), in an order where each model comes after those it reads. */
-export function dependencyOrder(name: string, swap: Swap = {}): string[] {
+export function dependencyOrder(name: string, swap: Swap = {}, persisted: Persisted = {}): string[] {
   const order: string[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (n: string, path: string[]): void => {
@@ -73,7 +80,7 @@ export function dependencyOrder(name: string, swap: Swap = {}): string[] {
     if (s === 'done') return;
     if (s === 'visiting') throw new Error(`model cycle: ${[...path, n].join(' → ')}`);
     state.set(n, 'visiting');
-    for (const d of getModel(swap[n] ?? n).deps) visit(d, [...path, n]);
+    if (!(n in persisted) || n === name) for (const d of getModel(swap[n] ?? n).deps) visit(d, [...path, n]);
     state.set(n, 'done');
     order.push(n);
   };
@@ -81,12 +88,35 @@ export function dependencyOrder(name: string, swap: Swap = {}): string[] {
   return order;
 }
 
+function body(n: string, swap: Swap, persisted: Persisted, self: boolean): string {
+  const table = persisted[n];
+  return table !== undefined && !self ? `select * from ${table}` : getModel(swap[n] ?? n).sql;
+}
+
 /** One statement: dependencies as CTEs, then the model itself. */
-export function compile(name: string, swap: Swap = {}): string {
-  const order = dependencyOrder(name, swap);
-  const ctes = order.slice(0, -1).map((n) => `${n} as (\n${getModel(swap[n] ?? n).sql}\n)`);
-  const self = getModel(swap[name] ?? name).sql;
+export function compile(name: string, swap: Swap = {}, persisted: Persisted = {}): string {
+  const order = dependencyOrder(name, swap, persisted);
+  const ctes = order.slice(0, -1).map((n) => `${n} as (\n${body(n, swap, persisted, false)}\n)`);
+  const self = body(name, swap, persisted, true);
   return ctes.length ? `with ${ctes.join(',\n')}\nselect * from (\n${self}\n) as ${name}` : self;
+}
+
+/** Canonical tables a model reads (the `from`/`join` targets of the staging models in its closure). */
+export function sourceTables(name: string): string[] {
+  const out = new Set<string>();
+  for (const n of dependencyOrder(name)) {
+    const m = getModel(n);
+    if (m.layer !== 'staging') continue;
+    for (const t of m.sql.matchAll(/\b(?:from|join)\s+([a-z_][a-z0-9_]*)/gi)) out.add((t[1] as string).toLowerCase());
+  }
+  return [...out].sort();
+}
+
+/** The persisted models a statement for `name` would read, with what is needed to (re)build them. */
+export function persistedIn(name: string, swap: Swap = {}): PersistedSource[] {
+  return dependencyOrder(name, swap, PERSISTED_MODELS)
+    .filter((n) => n !== name && n in PERSISTED_MODELS)
+    .map((n) => ({ model: n, table: PERSISTED_MODELS[n] as string, sql: compile(n), sources: sourceTables(n) }));
 }
 
 export type ModelParams = Readonly<Record<string, DuckDBValue>>;
@@ -112,6 +142,8 @@ export async function queryModel<T extends JsonRow = JsonRow>(
   params: ModelParams,
   options: { select?: string; tail?: string; swap?: Swap } = {},
 ): Promise<T[]> {
-  const sql = `select ${options.select ?? '*'} from (\n${compile(name, options.swap)}\n) as m ${options.tail ?? ''}`;
+  const persisted = persistedIn(name, options.swap);
+  if (persisted.length) await ensurePersisted(wh, persisted);
+  const sql = `select ${options.select ?? '*'} from (\n${compile(name, options.swap, PERSISTED_MODELS)}\n) as m ${options.tail ?? ''}`;
   return wh.all<T>(sql, bindParams(sql, params));
 }

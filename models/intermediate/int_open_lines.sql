@@ -3,10 +3,8 @@
 -- reductions (payments, credits, write-offs) fill an invoice's instalments in due order, and anything
 -- beyond the invoice amount (overpayment) or a negative reduction lands on the last instalment.
 with balances as (
-  select b.as_of, b.item_kind, b.item_id, b.balance,
-         it.invoice_id, it.customer_id, it.doc_date, it.due_date, it.doc_amount, it.currency
-  from int_item_balances b
-  join int_ar_items it on it.item_kind = b.item_kind and it.item_id = b.item_id
+  select as_of, item_kind, item_id, balance, invoice_id, customer_id, doc_date, due_date, doc_amount, currency
+  from int_item_balances
 ),
 schedule as (
   select
@@ -18,6 +16,8 @@ schedule as (
                                rows between unbounded preceding and 1 preceding), 0) as before,
     row_number() over (partition by invoice_id order by due_date desc, seq desc) = 1 as is_last
   from stg_instalments
+  -- only the schedules of invoices open at the date (a semi-join, not every schedule ever)
+  where invoice_id in (select item_id from balances where item_kind = 'invoice')
 ),
 lines as (
   select

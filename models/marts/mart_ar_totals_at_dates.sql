@@ -4,16 +4,12 @@
 with dates as (
   select distinct trim(d)::date as as_of from unnest(string_split($dates, ',')) as t(d)
 ),
-daily as (
-  select currency, event_date, sum(amount) as amount
-  from int_ar_events
-  group by currency, event_date
-),
 per_currency as (
-  select d.as_of, daily.currency, sum(daily.amount) as amount
+  -- the balance segment in force at each date, in the item's currency
+  select d.as_of, s.currency, sum(s.balance) as amount
   from dates d
-  join daily on daily.event_date <= d.as_of
-  group by d.as_of, daily.currency
+  join int_item_segments s on s.valid_from <= d.as_of and s.valid_until > d.as_of
+  group by d.as_of, s.currency
 ),
 earliest as (
   select currency, arg_min(rate, rate_date) as rate from stg_fx_rates group by currency

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindParams, compile, dependencyOrder, models } from '../../models/dag.ts';
+import { PERSISTED_MODELS } from '../../models/persisted.ts';
 import { tempWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
 
 const PARAMS = {
@@ -42,6 +43,8 @@ describe('model files', () => {
     for (const name of order) {
       const sql = `explain ${compile(name)}`;
       await expect(t.wh.all(sql, bindParams(sql, PARAMS)), name).resolves.toBeDefined();
+      const fromTables = `explain ${compile(name, {}, PERSISTED_MODELS)}`;
+      await expect(t.wh.all(fromTables, bindParams(fromTables, PARAMS)), `${name} (persisted)`).resolves.toBeDefined();
     }
   });
 
