@@ -144,7 +144,7 @@ afterAll(async () => {
 const TIMEOUT_MS = 5_000;
 const PER_ROUTE = Number(process.env.FUZZ_PER_ROUTE ?? 50);
 const MIN_CASES = 12;
-const ROUTE_BUDGET_MS = Number(process.env.FUZZ_ROUTE_BUDGET_MS ?? 450);
+const ROUTE_BUDGET_MS = Number(process.env.FUZZ_ROUTE_BUDGET_MS ?? 300);
 
 async function send(req: Req): Promise<number> {
   let timer: NodeJS.Timeout | undefined;
