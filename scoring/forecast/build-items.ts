@@ -214,6 +214,12 @@ export function buildItems(scores: readonly InvoiceScore[], inputs: ForecastInpu
   const weekDays = Array.from({ length: opts.weeks }, (_, k) => firstWeekDay + 7 * k);
   const rr = history.size ? invoicingRunRate({ history, lastCompleteWeek: lastComplete, weeks: weekDays }) : { method: 'none', perWeek: weekDays.map(() => 0) };
   notes.push(`new business run-rate: ${rr.method}`);
+  const nbRefs = new Map<string, ItemRef>();
+  const nbRef = (cust: string): ItemRef => {
+    let r = nbRefs.get(cust);
+    if (!r) nbRefs.set(cust, (r = { component: 'new_business', customerId: cust, itemId: null, currency: opts.currency ?? opts.baseCurrency, rate: 1 }));
+    return r;
+  };
   if (shareTotal > 0) {
     rr.perWeek.forEach((f, k) => {
       const startDay = Math.max(lo, 7 * k);
@@ -225,7 +231,7 @@ export function buildItems(scores: readonly InvoiceScore[], inputs: ForecastInpu
         const { terms, q } = delayOf(customers.get(cust));
         rows.push({
           amount: (amount * v) / shareTotal, lo: startDay, q10: mid + terms + q[0], q50: mid + terms + q[1], q90: mid + terms + q[2], pLoss: 0, pPoint: 0, pointDay: 0,
-          ref: { component: 'new_business', customerId: cust, itemId: null, currency: opts.currency ?? opts.baseCurrency, rate: 1 },
+          ref: nbRef(cust),
         });
       }
     });

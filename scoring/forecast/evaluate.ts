@@ -30,6 +30,7 @@ type Method = 'model' | 'due_date' | 'average_days' | 'seasonal_naive';
 const METHODS: Method[] = ['model', 'due_date', 'average_days', 'seasonal_naive'];
 const pairs = new Map<Method, { h: number; pair: Pair; scale: number }[]>(METHODS.map((m) => [m, []]));
 
+const components = { open: [] as Pair[], other: [] as Pair[] };
 for (const origin of origins) {
   const t0 = performance.now();
   const prepared = await prepareForecast(wh, origin, base);
@@ -38,7 +39,9 @@ for (const origin of origins) {
   const due = forecastFromPrepared(prepared, { ...opts, draws: 10, mode: 'due_date' });
   const avg = forecastFromPrepared(prepared, { ...opts, draws: 10, mode: 'average_days' });
   const end = addDays(model.weeks[WEEKS - 1]?.weekStart ?? origin, 6);
-  const actual = new Map((await loadActualReceipts(wh, origin, end, base, null)).map((r) => [r.weekStart, r.total]));
+  const actualRows = await loadActualReceipts(wh, origin, end, base, null);
+  const actual = new Map(actualRows.map((r) => [r.weekStart, r.total]));
+  const actualOpen = new Map(actualRows.map((r) => [r.weekStart, r.openAr]));
   // weekly receipts history (complete weeks before the origin) for seasonal naive and the MASE scale
   const firstWeek = isoWeekStartDay(dayNumber(origin) + 1);
   const hist = new Map((await loadActualReceipts(wh, '1900-01-01', dateOfDay(firstWeek - 1), base, null, origin)).map((r) => [dayNumber(r.weekStart), r.total]));
@@ -62,6 +65,8 @@ for (const origin of origins) {
     add('model', { actual: a, forecast: w.expected, p10: w.p10, p90: w.p90 });
     add('due_date', { actual: a, forecast: due.weeks[k]?.expected ?? 0 });
     add('average_days', { actual: a, forecast: avg.weeks[k]?.expected ?? 0 });
+    components.open.push({ actual: actualOpen.get(w.weekStart) ?? 0, forecast: w.openAr });
+    components.other.push({ actual: a - (actualOpen.get(w.weekStart) ?? 0), forecast: w.orders + w.newBusiness });
     add('seasonal_naive', { actual: a, forecast: (hist.get(wd - 364) ?? 0) * frac });
   });
   console.error(`origin ${origin}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -81,4 +86,7 @@ for (const m of METHODS) {
     console.log(`${m.padEnd(15)} | ${label.padEnd(10)} | ${pct(wape(p)).padStart(6)} | ${pct(bias(p)).padStart(6)} | ${fmt(ms ?? mase(p, [])).padStart(5)} | ${m === 'model' ? pct(coverage(p)) : '—'}`);
   }
 }
+const sum = (p: Pair[], k: 'actual' | 'forecast') => p.reduce((t, x) => t + x[k], 0);
+console.log(`\nmodel by component (all horizons): open AR at the origin — forecast ${sum(components.open, 'forecast').toFixed(0)} vs received ${sum(components.open, 'actual').toFixed(0)} (bias ${pct(bias(components.open))}); ` +
+  `orders + new business — forecast ${sum(components.other, 'forecast').toFixed(0)} vs other receipts ${sum(components.other, 'actual').toFixed(0)} (bias ${pct(bias(components.other))})`);
 wh.close();

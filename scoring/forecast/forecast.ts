@@ -9,7 +9,7 @@ import type { DaysToPayParams } from '../days-to-pay.ts';
 import type { InvoiceScore } from '../delinquency.ts';
 import { buildItems, type BuildOptions, type ItemRef } from './build-items.ts';
 import { loadForecastInputs, type ForecastInputs } from './inputs.ts';
-import { expectedByWeek, summarise, type Component } from './simulate.ts';
+import { drawsFor, expectedByWeek, summarise, type Component } from './simulate.ts';
 import { dateOfDay } from './weeks.ts';
 
 export interface ForecastOptions {
@@ -20,6 +20,8 @@ export interface ForecastOptions {
   readonly draws?: number;
   readonly seed?: number;
   readonly commonShiftSd?: number;
+  /** Keep the per-item expected amounts for drill-down (default true). */
+  readonly lines?: boolean;
 }
 
 export interface ForecastWeek {
@@ -91,7 +93,7 @@ export async function forecastCash(wh: Warehouse, opts: ForecastOptions): Promis
 }
 
 export function forecastFromItems(opts: ForecastOptions, items: Parameters<typeof summarise>[0], refs: readonly ItemRef[], firstWeekDay: number, notes: string[]): CashForecast {
-  const draws = opts.draws ?? DEFAULT_DRAWS;
+  const draws = opts.draws ?? drawsFor(items.n, DEFAULT_DRAWS);
   const seed = opts.seed ?? DEFAULT_SEED;
   const sim = summarise(items, { weeks: opts.weeks, draws, seed, commonShiftSd: opts.commonShiftSd ?? DEFAULT_COMMON_SHIFT_SD });
   const weekStarts = Array.from({ length: opts.weeks }, (_, k) => dateOfDay(firstWeekDay + 7 * k));
@@ -106,19 +108,36 @@ export function forecastFromItems(opts: ForecastOptions, items: Parameters<typeo
     orders: s.components.orders,
     newBusiness: s.components.new_business,
   }));
-  // drill-down: slices of one invoice (and the new business of one customer) merged per week
-  const merged = new Map<string, ForecastLine>();
-  const buf = new Float64Array(opts.weeks);
-  for (let i = 0; i < items.n; i++) {
-    expectedByWeek(items, i, opts.weeks, buf);
-    const ref = refs[i] as ItemRef;
-    for (let w = 0; w < opts.weeks; w++) {
-      const e = buf[w] as number;
-      if (e < 0.005) continue;
-      const key = `${w}|${ref.component}|${ref.customerId}|${ref.itemId ?? ''}`;
-      const prev = merged.get(key);
-      merged.set(key, prev ? { ...prev, expected: prev.expected + e } : { weekStart: weekStarts[w] as string, component: ref.component, customerId: ref.customerId, itemId: ref.itemId, currency: ref.currency, rate: ref.rate, expected: e });
+  // drill-down: slices of one invoice share one ref object, so they merge by identity into one row per week
+  const lines: ForecastLine[] = [];
+  if (opts.lines !== false) {
+    const refIndex = new Map<ItemRef, number>();
+    const order: ItemRef[] = [];
+    const slot = new Int32Array(items.n);
+    for (let i = 0; i < items.n; i++) {
+      const ref = refs[i] as ItemRef;
+      let k = refIndex.get(ref);
+      if (k === undefined) {
+        k = order.length;
+        refIndex.set(ref, k);
+        order.push(ref);
+      }
+      slot[i] = k;
     }
+    const W = opts.weeks;
+    const acc = new Float64Array(order.length * W);
+    const buf = new Float64Array(W);
+    for (let i = 0; i < items.n; i++) {
+      expectedByWeek(items, i, W, buf);
+      const base = (slot[i] as number) * W;
+      for (let w = 0; w < W; w++) acc[base + w] = (acc[base + w] as number) + (buf[w] as number);
+    }
+    order.forEach((ref, k) => {
+      for (let w = 0; w < W; w++) {
+        const e = acc[k * W + w] as number;
+        if (e >= 0.005) lines.push({ weekStart: weekStarts[w] as string, component: ref.component, customerId: ref.customerId, itemId: ref.itemId, currency: ref.currency, rate: ref.rate, expected: e });
+      }
+    });
   }
-  return { asOf: opts.asOf, currency: opts.currency ?? opts.baseCurrency, draws, seed, weeks, lines: [...merged.values()], notes };
+  return { asOf: opts.asOf, currency: opts.currency ?? opts.baseCurrency, draws, seed, weeks, lines, notes };
 }
