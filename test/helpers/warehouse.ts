@@ -16,7 +16,8 @@ export async function tempWarehouse(): Promise<TestWarehouse> {
   const dir = mkdtempSync(join(tmpdir(), 'ar-intel-test-'));
   const dbPath = join(dir, 'test.duckdb');
   // Auth is switched on per test through testApp(); plain warehouse users (and pages tests) start without it.
-  const config = loadConfig({}, { dbPath, logLevel: 'silent', auth: 'off', rateLimitPerMinute: 0 });
+  // dropDir inside the temp dir: a test that runs the default stages must never sweep the repo's data/drop.
+  const config = loadConfig({}, { dbPath, logLevel: 'silent', auth: 'off', rateLimitPerMinute: 0, dropDir: join(dir, 'drop') });
   const wh = await Warehouse.open(dbPath);
   return {
     wh,
