@@ -1,4 +1,4 @@
-/** What `serve` does before listening: make sure there is data and a published run to show. */
+/** What `serve` does around listening: make sure there is data, then a published run to show. */
 import { dirname, join } from 'node:path';
 import type { Config } from '../core/config.ts';
 import type { Warehouse } from '../core/warehouse.ts';
@@ -21,10 +21,19 @@ export async function prepareWarehouse(wh: Warehouse, config: Config, options: P
     }
     await fillWithDemo(wh, config, options.log);
   }
-  if ((await publishedAsOf(wh)) === undefined) {
-    options.log('no published run yet; running the pipeline once');
-    await runPipeline(wh, config, { log: options.log });
-  }
+}
+
+/**
+ * Runs the pipeline once when nothing has been published yet. `serve` calls it after it starts
+ * listening, so /healthz and /docs answer while the first scores are computed; pages show
+ * "no published run yet" until it finishes.
+ */
+export async function ensurePublishedRun(wh: Warehouse, config: Config, log: (message: string) => void): Promise<void> {
+  const row = await wh.one<{ n: string }>('select count(*)::bigint as n from invoices');
+  if (Number(row?.n ?? 0) === 0 || (await publishedAsOf(wh)) !== undefined) return;
+  log('no published run yet; running the pipeline once');
+  const r = await runPipeline(wh, config, { log });
+  log(`first pipeline run ${r.runId} as of ${r.asOf}: ${r.status} in ${(r.ms / 1000).toFixed(1)} s`);
 }
 
 /** Logs at most every quarter of the work, so a first start shows it is alive without flooding the log. */

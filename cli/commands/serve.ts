@@ -3,7 +3,7 @@ import { configFrom } from '../context.ts';
 import { Warehouse } from '../../core/warehouse.ts';
 import { buildApp } from '../../api/app.ts';
 import { listen } from '../../api/server.ts';
-import { prepareWarehouse } from '../../jobs/bootstrap.ts';
+import { ensurePublishedRun, prepareWarehouse } from '../../jobs/bootstrap.ts';
 import { startScheduler } from '../../jobs/schedule.ts';
 import { countActiveKeys, createKey } from '../../api/access/keys.ts';
 import { writeFileSync } from 'node:fs';
@@ -34,5 +34,6 @@ export function registerServe(program: Command): void {
       const port = opts.port !== undefined ? Number(opts.port) : config.port;
       const address = await listen(app, opts.host ?? config.host, port);
       console.log(`ar-intel serving ${address} (API docs at ${address}/docs)`);
+      ensurePublishedRun(wh, config, (m) => console.log(m)).catch((err: unknown) => console.error(`first pipeline run failed: ${(err as Error).message}`));
     });
 }
