@@ -1,0 +1,169 @@
+/**
+ * The API under load: a small demo warehouse served on 127.0.0.1 (ephemeral port, loopback only), autocannon
+ * against the worklist, customer 360 and metrics summary while a pipeline run is in progress and collectors
+ * post activities. Reports errors, lost writes (accepted activities missing from the table afterwards), p99
+ * latency, and worklist throughput against a bare Fastify JSON route measured in the same process.
+ * Run: `npm run bench:load [-- --customers N --seconds S --connections C]`. Writes bench/results/load.json.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+import { z } from 'zod';
+import { buildApp } from '../api/app.ts';
+import { createKey } from '../api/access/keys.ts';
+import { loadConfig } from '../core/config.ts';
+import { Warehouse } from '../core/warehouse.ts';
+import { fillWithDemo } from '../jobs/bootstrap.ts';
+import { runPipeline } from '../jobs/pipeline.ts';
+
+interface Histogram { average: number; p50: number; p99: number; max: number }
+interface CannonResult { requests: Histogram; latency: Histogram; errors: number; timeouts: number; non2xx: number; '2xx': number; duration: number }
+type Autocannon = (opts: Record<string, unknown>) => Promise<CannonResult>;
+// autocannon ships no types; the part used here is the promise form of its default export.
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const Args = z.object({
+  customers: z.coerce.number().int().min(10).max(5000).default(100),
+  seconds: z.coerce.number().int().min(2).max(60).default(8),
+  connections: z.coerce.number().int().min(50).max(200).default(100),
+});
+const { values } = parseArgs({ options: { customers: { type: 'string' }, seconds: { type: 'string' }, connections: { type: 'string' } } });
+const args = Args.parse(values);
+const HOST = '127.0.0.1';
+
+const dir = mkdtempSync(join(tmpdir(), 'ar-intel-load-'));
+const config = loadConfig({}, {
+  dbPath: join(dir, 'load.duckdb'),
+  logLevel: 'silent',
+  auth: 'on',
+  rateLimitPerMinute: 0,
+  dropDir: join(dir, 'drop'),
+  demoCustomers: args.customers,
+  demoSeed: 11,
+  schedule: 'off',
+  dropPollSeconds: 0,
+});
+
+const wh = await Warehouse.open(config.dbPath);
+try {
+  const t0 = performance.now();
+  await fillWithDemo(wh, config, () => undefined, { months: 6 });
+  const first = await runPipeline(wh, config);
+  if (first.status !== 'succeeded') throw new Error(`setup run failed: ${JSON.stringify(first.stages)}`);
+  console.log(`setup: ${args.customers} customers, published run ${first.runId} as of ${first.asOf} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const key = await createKey(wh, { role: 'admin', label: 'bench' }, new Date().toISOString().slice(0, 19));
+  const auth = { authorization: `Bearer ${key.secret}` };
+  const app = await buildApp({ warehouse: wh, config }, { logger: false });
+  await app.listen({ host: HOST, port: 0 });
+  const base = `http://${HOST}:${(app.server.address() as { port: number }).port}`;
+
+  // The ceiling: a bare Fastify JSON route in this same process and machine.
+  const bare = Fastify({ logger: false });
+  bare.get('/json', async () => ({ hello: 'world', items: [1, 2, 3] }));
+  await bare.listen({ host: HOST, port: 0 });
+  const bareUrl = `http://${HOST}:${(bare.server.address() as { port: number }).port}/json`;
+
+  const collector = await wh.one<{ collector_id: string }>(
+    `select collector_id from worklist_items where as_of = $1::date and collector_id is not null group by 1 order by count(*) desc limit 1`,
+    [first.asOf],
+  );
+  const customer = await wh.one<{ customer_id: string }>(`select customer_id from worklist_items where as_of = $1::date order by rank limit 1`, [first.asOf]);
+  if (!collector || !customer) throw new Error('the demo worklist is empty');
+  const worklistUrl = `${base}/api/v1/worklists/${encodeURIComponent(collector.collector_id)}`;
+  const customerUrl = `${base}/api/v1/customers/${encodeURIComponent(customer.customer_id)}`;
+  const summaryUrl = `${base}/api/v1/metrics/summary`;
+
+  const cannon = (url: string, connections: number, seconds = args.seconds) =>
+    autocannon({ url, connections, duration: seconds, headers: url.startsWith(base) ? auth : {}, timeout: 30 });
+
+  const bareAlone = await cannon(bareUrl, args.connections);
+  const worklistAlone = await cannon(worklistUrl, args.connections);
+
+  // Under load: a pipeline run, collectors posting, and readers on three endpoints at once.
+  let running = true;
+  const run = runPipeline(wh, config).finally(() => {
+    running = false;
+  });
+  const accepted: string[] = [];
+  const writeFailures: string[] = [];
+  const posters = Array.from({ length: 4 }, async (_, w) => {
+    let n = 0;
+    while (running || n < 10) {
+      const res = await fetch(`${base}/api/v1/activities`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': `bench-${w}-${n}` },
+        body: JSON.stringify({ customerId: customer.customer_id, type: 'note', note: `load test ${w}/${n}` }),
+      });
+      if (res.status === 201) accepted.push(((await res.json()) as { activityId: string }).activityId);
+      else writeFailures.push(`${res.status} ${await res.text()}`);
+      n++;
+    }
+  });
+  const share = Math.floor(args.connections / 3);
+  const [worklistLoaded, customerLoaded, summaryLoaded] = await Promise.all([
+    cannon(worklistUrl, args.connections - 2 * share),
+    cannon(customerUrl, share),
+    cannon(summaryUrl, share),
+  ]);
+  const runResult = await run;
+  await Promise.all(posters);
+
+  const stored = accepted.length === 0 ? 0 : Number(
+    (await wh.one<{ n: string }>(`select count(*)::bigint as n from activities where activity_id in (select unnest(string_split($1, ',')))`, [accepted.join(',')]))?.n,
+  );
+  await app.close();
+  await bare.close();
+
+  const row = (name: string, r: CannonResult, connections: number) => ({
+    name,
+    connections,
+    requestsPerSec: Math.round(r.requests.average),
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    maxMs: r.latency.max,
+    ok: r['2xx'],
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
+  });
+  const rows = [
+    row('bare fastify JSON (alone)', bareAlone, args.connections),
+    row('worklist (alone)', worklistAlone, args.connections),
+    row('worklist (during run + writes)', worklistLoaded, args.connections - 2 * share),
+    row('customer 360 (during run + writes)', customerLoaded, share),
+    row('metrics summary (during run + writes)', summaryLoaded, share),
+  ];
+  const ratio = worklistAlone.requests.average / Math.max(1, bareAlone.requests.average);
+  const totals = {
+    errors: rows.reduce((s, r) => s + r.errors + r.timeouts + r.non2xx, 0),
+    writesAccepted: accepted.length,
+    writesFailed: writeFailures.length,
+    writesLost: accepted.length - stored,
+    pipelineRun: { status: runResult.status, seconds: Number((runResult.ms / 1000).toFixed(1)) },
+    worklistVsBare: Number(ratio.toFixed(3)),
+    worklistTargetMet: ratio >= 0.5,
+  };
+  const out = {
+    at: new Date().toISOString(),
+    machine: { cpus: availableParallelism(), loadavg1: Number(loadavg()[0]?.toFixed(2)), node: process.version },
+    args,
+    rows,
+    totals,
+  };
+  mkdirSync(new URL('results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('results/load.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
+  console.table(rows);
+  console.log(
+    `errors ${totals.errors}, writes accepted ${totals.writesAccepted}, failed ${totals.writesFailed}, lost ${totals.writesLost}; ` +
+      `pipeline ${runResult.status} in ${totals.pipelineRun.seconds} s; worklist/bare = ${(ratio * 100).toFixed(0)} % (target ≥ 50 %)`,
+  );
+  if (writeFailures.length > 0) console.log('first write failure:', writeFailures[0]);
+  if (totals.errors > 0 || totals.writesLost > 0 || writeFailures.length > 0) process.exitCode = 1;
+} finally {
+  wh.close();
+  rmSync(dir, { recursive: true, force: true });
+}
