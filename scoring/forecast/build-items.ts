@@ -91,6 +91,12 @@ export function buildItems(scores: readonly InvoiceScore[], inputs: ForecastInpu
     return r;
   };
   const rows: Row[] = [];
+  const mode = opts.mode ?? 'model';
+  // part of invoicing settled by credit notes rather than cash (write-offs are in p_write_off for open AR)
+  const st = inputs.settlement;
+  const creditRate = st.invoiced > 0 ? Math.min(0.5, st.credited / st.invoiced) : 0;
+  const newLoss = mode !== 'model' ? 0 : st.invoiced > 0 ? Math.min(0.5, (st.credited + st.writtenOff) / st.invoiced) : 0;
+  notes.push(`credit-note share ${(100 * creditRate).toFixed(1)} %, credit + write-off share of new invoicing ${(100 * newLoss).toFixed(1)} %`);
   const keep = inputs.promiseHistory.settled >= 10 ? inputs.promiseHistory.kept / inputs.promiseHistory.settled : DEFAULT_PROMISE_KEEP;
 
   // promises: invoice-level first, customer-level spread over the customer's open invoices by due date
@@ -120,7 +126,6 @@ export function buildItems(scores: readonly InvoiceScore[], inputs: ForecastInpu
   const disputesByInvoice = new Map<string, OpenDispute[]>();
   for (const d of inputs.disputes) disputesByInvoice.set(d.invoiceId, [...(disputesByInvoice.get(d.invoiceId) ?? []), d]);
 
-  const mode = opts.mode ?? 'model';
   const customers = new Map(inputs.customers.map((c) => [c.customerId, c]));
   const allDays = inputs.customers.flatMap((c) => c.daysLate.map((x) => x + c.termsDays));
   const globalAvg = allDays.length ? allDays.reduce((a, b) => a + b, 0) / allDays.length : 30;
@@ -137,7 +142,7 @@ export function buildItems(scores: readonly InvoiceScore[], inputs: ForecastInpu
       rows.push(fixed(s.openAmount * rate, mode === 'due_date' ? off(s.dueDate) : inv + Math.round(avgDays(customers.get(s.customerId))), ref));
       continue;
     }
-    const base = { lo, q10: inv + s.daysToPayP10, q50: inv + s.daysToPayP50, q90: inv + s.daysToPayP90, pLoss: s.pWriteOff, pPoint: 0, pointDay: 0, ref };
+    const base = { lo, q10: inv + s.daysToPayP10, q50: inv + s.daysToPayP50, q90: inv + s.daysToPayP90, pLoss: 1 - (1 - s.pWriteOff) * (1 - (mode === 'model' ? creditRate : 0)), pPoint: 0, pointDay: 0, ref };
     let rest = s.openAmount;
     for (const d of disputesByInvoice.get(s.invoiceId) ?? []) {
       const amt = Math.min(rest, d.amount);
@@ -190,7 +195,7 @@ export function buildItems(scores: readonly InvoiceScore[], inputs: ForecastInpu
     const wk = Math.floor(invDay / 7);
     ordersByWeek.set(wk, (ordersByWeek.get(wk) ?? 0) + o.amount * rate);
     rows.push({
-      amount: o.amount * rate, lo: invDay, q10: invDay + terms + q[0], q50: invDay + terms + q[1], q90: invDay + terms + q[2], pLoss: 0, pPoint: 0, pointDay: 0,
+      amount: o.amount * rate, lo: invDay, q10: invDay + terms + q[0], q50: invDay + terms + q[1], q90: invDay + terms + q[2], pLoss: newLoss, pPoint: 0, pointDay: 0,
       ref: { component: 'orders', customerId: o.customerId, itemId: o.orderId, currency: o.currency, rate },
     });
   }
@@ -230,7 +235,7 @@ export function buildItems(scores: readonly InvoiceScore[], inputs: ForecastInpu
       for (const [cust, v] of share) {
         const { terms, q } = delayOf(customers.get(cust));
         rows.push({
-          amount: (amount * v) / shareTotal, lo: startDay, q10: mid + terms + q[0], q50: mid + terms + q[1], q90: mid + terms + q[2], pLoss: 0, pPoint: 0, pointDay: 0,
+          amount: (amount * v) / shareTotal, lo: startDay, q10: mid + terms + q[0], q50: mid + terms + q[1], q90: mid + terms + q[2], pLoss: newLoss, pPoint: 0, pointDay: 0,
           ref: nbRef(cust),
         });
       }

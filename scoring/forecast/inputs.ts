@@ -24,6 +24,8 @@ export interface ForecastInputs {
   readonly orderLagDays: number | null;
   readonly customers: CustomerInfo[];
   readonly invoicing: WeeklyInvoicing[];
+  /** Of the invoices dated 3–15 months before as-of: amount invoiced, credited by linked credit notes and written off (by as-of). */
+  readonly settlement: { readonly invoiced: number; readonly credited: number; readonly writtenOff: number };
 }
 
 const n = (v: unknown): number => Number(v ?? 0);
@@ -97,7 +99,15 @@ export async function loadForecastInputs(wh: Warehouse, asOf: string, baseCurren
      group by all order by all`,
     [asOf],
   );
+  const settlement = await wh.one<{ invoiced: number; credited: number; written_off: number }>(
+    `with mature as (select invoice_id, amount from invoices where invoice_date between $1::date - 455 and $1::date - 90)
+     select coalesce((select sum(amount) from mature), 0)::double as invoiced,
+       coalesce((select sum(cn.amount) from credit_notes cn join mature m on m.invoice_id = cn.invoice_id where cn.credit_date <= $1::date), 0)::double as credited,
+       coalesce((select sum(w.amount) from write_offs w join mature m on m.invoice_id = w.invoice_id where w.write_off_date <= $1::date), 0)::double as written_off`,
+    [asOf],
+  );
   return {
+    settlement: { invoiced: n(settlement?.invoiced), credited: n(settlement?.credited), writtenOff: n(settlement?.written_off) },
     fx: fx.map((r) => ({ currency: r.currency, rate: r.rate === null ? null : n(r.rate) })),
     promises: promises.map((r) => ({ promiseId: r.promise_id, customerId: r.customer_id, invoiceId: r.invoice_id, promisedDate: r.promised_date, amount: n(r.amount) })),
     promiseHistory: { settled: n(ph?.settled), kept: n(ph?.kept) },

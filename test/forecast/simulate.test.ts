@@ -122,7 +122,7 @@ describe('open invoice slices', () => {
   });
   const inputs = (over: Partial<ForecastInputs> = {}): ForecastInputs => ({
     fx: [{ currency: 'USD', rate: 1 }], promises: [], promiseHistory: { settled: 0, kept: 0 }, disputes: [], closedDisputes: [], orders: [], orderLagDays: null,
-    customers: [{ customerId: 'C1', segment: 's', termsDays: 30, daysLate: [0, 2, 5] }], invoicing: [], ...over,
+    customers: [{ customerId: 'C1', segment: 's', termsDays: 30, daysLate: [0, 2, 5] }], invoicing: [], settlement: { invoiced: 0, credited: 0, writtenOff: 0 }, ...over,
   });
   const opts = { asOf: '2026-03-01', weeks: 13, baseCurrency: 'USD', currency: null };
   const weekly = (inp: ForecastInputs) => summarise(buildItems([score()], inp, opts).items, sim).map((w) => w.mean);
@@ -136,6 +136,11 @@ describe('open invoice slices', () => {
     expect(sum(disputed)).toBeCloseTo(600 + 400 * 0.7, 0);
     expect(sum(disputed, 0, 2)).toBeCloseTo(sum(plain, 0, 2) * 0.6, 0);
     expect(sum(disputed, 4)).toBeGreaterThan(250);
+  });
+
+  it('credit notes settle the historical credit share of invoicing instead of cash', () => {
+    const sum = (a: number[]) => a.reduce((s, x) => s + x, 0);
+    expect(sum(weekly(inputs({ settlement: { invoiced: 10_000, credited: 1000, writtenOff: 0 } })))).toBeCloseTo(900, 0);
   });
 
   it('a customer-level promise is kept with the historical keep rate on the promised date', () => {
