@@ -288,22 +288,57 @@ export interface ArSummary {
   percentOver90: number | null;
 }
 
+interface SnapshotRow extends PositionRow {
+  true_dso: number | null;
+  bucket: number | null;
+  bucket_amount: string | null;
+  bucket_invoice_amount: string | null;
+  bucket_lines: string | null;
+}
+
+/** The all-customers aging (base currency) from the snapshot's bucket rows, shaped as agingReport's. */
+function bucketsOf(edges: readonly number[], rows: readonly SnapshotRow[]): { buckets: AgingBucket[] } {
+  const defs = bucketDefs(edges);
+  const cents = defs.map(() => 0n);
+  const invoiceCents = defs.map(() => 0n);
+  const counts = defs.map(() => 0);
+  for (const r of rows) {
+    if (r.bucket === null) continue;
+    const k = Number(r.bucket);
+    cents[k] = (cents[k] as bigint) + (parseMoney(money(r.bucket_amount)) ?? 0n);
+    invoiceCents[k] = (invoiceCents[k] as bigint) + (parseMoney(money(r.bucket_invoice_amount)) ?? 0n);
+    counts[k] = (counts[k] as number) + Number(r.bucket_lines);
+  }
+  return {
+    buckets: defs.map((d, i) => ({
+      label: d.label,
+      minDays: d.minDays,
+      maxDays: d.maxDays,
+      amount: formatMoney(cents[i] as bigint),
+      count: counts[i] as number,
+      invoiceAmount: formatMoney(invoiceCents[i] as bigint),
+    })),
+  };
+}
+
 export async function arSummary(wh: Warehouse, o: SummaryOptions): Promise<ArSummary> {
   const months = o.months ?? 3;
   const ceiMonths = o.ceiMonths ?? months;
   const edges = o.edges ?? DEFAULT_BUCKET_EDGES;
   const base = { as_of: o.asOf, base_currency: o.baseCurrency, bucket_edges: edges.join(','), basis: 'due' };
   const dates = periodArDates(o.asOf, months);
-  const [posRows, aging, sales, trueRows, totals] = await Promise.all([
-    queryModel<PositionRow>(wh, 'mart_ar_position', base),
-    agingReport(wh, { asOf: o.asOf, baseCurrency: o.baseCurrency, edges, groupBy: 'none', ratesChecked: true }),
+  // one statement for everything read from the open lines; sales and period totals are cheap and separate
+  const [snapshot, sales, totals] = await Promise.all([
+    queryModel<SnapshotRow>(wh, 'mart_ar_snapshot', base),
     creditSalesByMonth(wh, o.asOf, o.baseCurrency),
-    queryModel<{ true_dso: number | null }>(wh, 'mart_true_dso', base),
     queryModel<{ as_of: string; total_ar: string; unrated_currencies: string | null }>(wh, 'mart_ar_totals_at_dates', {
       base_currency: o.baseCurrency,
       dates: dates.join(','),
     }),
   ]);
+  const posRows: PositionRow[] = snapshot.slice(0, 1);
+  const trueRows = snapshot.slice(0, 1);
+  const aging = snapshot.length ? [bucketsOf(edges, snapshot)] : [];
   const pos = posRows[0];
   assertRated(pos?.unrated_currencies, o.baseCurrency);
   for (const t of totals) assertRated(t.unrated_currencies, o.baseCurrency);
