@@ -1,5 +1,5 @@
 /**
- * `npm run notebooks [-- --db FILE] [--customers N] [--only NAME] [--keep DIR]`: executes every notebook in
+ * `npm run notebooks [-- --db FILE] [--customers N] [--only NAME] [--keep DIR] [--rebuild]`: executes every notebook in
  * notebooks/ top to bottom, headless, on the Deno Jupyter kernel (nbconvert), against a demo warehouse it builds
  * when the file is missing (demo generator + `ar-intel run`, the same commands a user runs). Executed copies go to a
  * temporary directory (or --keep DIR); the committed notebooks stay without outputs. Exits non-zero if any fails.
@@ -19,13 +19,14 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
 const PYTHON = '/usr/bin/python3';
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, customers: { type: 'string' }, only: { type: 'string' }, keep: { type: 'string' } } });
+const { values } = parseArgs({ options: { db: { type: 'string' }, customers: { type: 'string' }, only: { type: 'string' }, keep: { type: 'string' }, rebuild: { type: 'boolean' } } });
 const parsed = z
   .object({
     customers: z.coerce.number().int().min(50).max(100_000).default(300),
     db: z.string().min(1).optional(),
     only: z.string().min(1).optional(),
     keep: z.string().min(1).optional(),
+    rebuild: z.boolean().default(false),
   })
   .safeParse(values);
 if (!parsed.success) {
@@ -54,6 +55,11 @@ if (!run(PYTHON, ['-c', 'import nbconvert, jupyter_client']).ok) {
 }
 
 // The warehouse: built once per size and reused; built under a temporary name so an interrupted build is not reused.
+// --rebuild (CI): never reuse a warehouse built by an older checkout
+if (opts.rebuild) {
+  rmSync(db, { force: true });
+  rmSync(`${db}.wal`, { force: true });
+}
 if (!existsSync(db)) {
   const building = `${db}.building`;
   rmSync(building, { force: true });

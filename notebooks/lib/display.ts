@@ -27,7 +27,8 @@ export function plot(options: PlotOptions): Displayable & { svg: string } {
   const svg = plotSvg(options);
   // Plot wraps the SVG in a <figure> when there is a legend or title; both are HTML, not pure SVG.
   const isSvg = svg.startsWith('<svg');
-  return { svg, [DISPLAY]: () => (isSvg ? { 'image/svg+xml': svg, 'text/plain': '[chart]' } : { 'text/html': svg, 'text/plain': '[chart]' }) };
+  const bundle: Record<string, string> = { [isSvg ? 'image/svg+xml' : 'text/html']: svg, 'text/plain': '[chart]' };
+  return { svg, [DISPLAY]: () => bundle };
 }
 
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
