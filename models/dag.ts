@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { ArIntelError } from '../core/errors.ts';
 import type { JsonRow, Warehouse } from '../core/warehouse.ts';
-import { ensurePersisted, PERSISTED_MODELS, type PersistedSource } from './persisted.ts';
+import { ensurePersisted, PERSISTED_MODELS, PERSISTED_ORDER, type PersistedSource } from './persisted.ts';
 
 export const MODELS_DIR = dirname(fileURLToPath(import.meta.url));
 const LAYERS = ['staging', 'intermediate', 'marts'] as const;
@@ -116,7 +116,10 @@ export function sourceTables(name: string): string[] {
 export function persistedIn(name: string, swap: Swap = {}): PersistedSource[] {
   return dependencyOrder(name, swap, PERSISTED_MODELS)
     .filter((n) => n !== name && n in PERSISTED_MODELS)
-    .map((n) => ({ model: n, table: PERSISTED_MODELS[n] as string, sql: compile(n), sources: sourceTables(n) }));
+    .map((n) => {
+      const table = PERSISTED_MODELS[n] as string;
+      return { model: n, table, sql: compile(n), sources: sourceTables(n), order: PERSISTED_ORDER[table] };
+    });
 }
 
 export type ModelParams = Readonly<Record<string, DuckDBValue>>;

@@ -5,16 +5,25 @@
  * tables it was built from matches; otherwise it is rebuilt (whole, in one transaction) before use, so
  * results never depend on whether a pipeline run happened since the data changed.
  */
+import { createHash } from 'node:crypto';
 import type { Warehouse } from '../core/warehouse.ts';
 
 /** Model name → the table holding its rows. */
 export const PERSISTED_MODELS: Readonly<Record<string, string>> = { int_item_segments: 'item_balance_segments' };
+
+/**
+ * Storage order per persisted table: segments by valid_until, since a point-in-time read wants the few
+ * segments still running at D (valid_until > D) and the closed past then sits in skippable row groups.
+ */
+export const PERSISTED_ORDER: Readonly<Record<string, string>> = { item_balance_segments: 'valid_until, valid_from' };
 
 export interface PersistedSource {
   readonly model: string;
   readonly table: string;
   /** The model's SELECT compiled inline (dependencies as CTEs), without parameters. */
   readonly sql: string;
+  /** Column list the table is stored sorted by. */
+  readonly order?: string;
   /** Canonical tables the model reads. */
   readonly sources: readonly string[];
 }
@@ -60,12 +69,15 @@ export async function invalidatePersisted(wh: Warehouse): Promise<void> {
 const inflight = new WeakMap<Warehouse, Map<string, Promise<void>>>();
 
 async function refresh(wh: Warehouse, p: PersistedSource): Promise<void> {
-  const fp = await sourceFingerprint(wh, p.sources);
+  // the model's own text is part of the fingerprint, so a changed definition rebuilds after an upgrade
+  const modelHash = createHash('sha256').update(`${p.sql}\n${p.order ?? ''}`).digest('hex').slice(0, 16);
+  const fp = `${modelHash}|${await sourceFingerprint(wh, p.sources)}`;
   const state = await wh.one<{ fingerprint: string }>('select fingerprint from model_table_state where table_name = $1', [p.table]);
   if (state?.fingerprint === fp) return;
   await wh.transaction(async (conn) => {
     await conn.run(`delete from ${p.table}`);
-    await conn.run(`insert into ${p.table} by name select * from (\n${p.sql}\n)`);
+    // stored in `order` so the zone maps of each row group let range lookups skip most of the table
+    await conn.run(`insert into ${p.table} by name select * from (\n${p.sql}\n) order by ${p.order ?? 'all'}`);
     await conn.run('insert or replace into model_table_state (table_name, fingerprint) values ($1, $2)', [p.table, fp]);
   });
 }

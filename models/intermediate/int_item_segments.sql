@@ -1,8 +1,10 @@
--- grain: one row per (item_kind, item_id, valid_from): the interval [valid_from, valid_until) over which
--- the item's balance (sum of its events dated up to then) is constant; valid_until is the next event's
--- date, or 9999-12-31. Carries the item's attributes (int_ar_items) so point-in-time readers need no
--- join. Independent of any as-of date, so it is persisted (item_balance_segments) and a point-in-time
--- balance is a range lookup rather than a sum over every event.
+-- grain: one row per (item_kind, item_id, valid_from) with a non-zero balance: the interval
+-- [valid_from, valid_until) over which the item's balance (sum of its events dated up to then) is
+-- constant; valid_until is the next event's date, or 9999-12-31. Zero stretches are left out: a settled
+-- item has no row after its settlement, so the table holds what point-in-time reads need (and settled
+-- history does not fill the row groups a recent date scans). Carries the item's attributes
+-- (int_ar_items) so readers need no join. Independent of any as-of date, so it is persisted
+-- (item_balance_segments) and a point-in-time balance is a range lookup, not a sum over every event.
 with daily as (
   select item_kind, item_id, event_date, sum(amount) as amount
   from int_ar_events
@@ -32,3 +34,4 @@ select
   it.currency
 from segments s
 join int_ar_items it on it.item_kind = s.item_kind and it.item_id = s.item_id
+where s.balance <> 0
