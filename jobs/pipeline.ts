@@ -31,7 +31,7 @@ export async function runPipeline(wh: Warehouse, config: Config, options: RunOpt
 async function runStages(wh: Warehouse, config: Config, options: RunOptions): Promise<RunResult> {
   const log = options.log ?? (() => undefined);
   const started = performance.now();
-  const asOf = await resolveAsOf(wh, options.asOf);
+  let asOf = await resolveAsOf(wh, options.asOf);
   const row = await wh.one<{ run_id: string }>(
     `insert into pipeline_runs (as_of, status, started_at) values ($1::date, 'running', $2::timestamp) returning run_id`,
     [asOf, nowIso()],
@@ -48,6 +48,11 @@ async function runStages(wh: Warehouse, config: Config, options: RunOptions): Pr
     );
     try {
       const out = await stage.run({ wh, config, asOf, runId, log });
+      if (stage.name === 'drop-folder' && options.asOf === undefined && out.rows > 0) {
+        // Newly dropped files may carry later dates: "latest date in the data" is re-read after them.
+        asOf = await resolveAsOf(wh, undefined);
+        await wh.run('update pipeline_runs set as_of = $2::date where run_id = $1', [runId, asOf]);
+      }
       const ms = performance.now() - t0;
       results.push({ name: stage.name, status: 'succeeded', rows: out.rows, ms });
       await wh.run(
