@@ -51,22 +51,43 @@ export async function readWorklist(wh: Warehouse, date: string, q: WorklistQuery
     min_at_risk: q.minAtRisk ?? null,
   };
   const total = await wh.one<{ n: string }>(`select count(*)::bigint as n from worklist_items w where ${where}`, params);
+  // One pass per side table over the page's customers (not a sub-select per row): this is a hot read.
   const rows = await wh.all<Row>(
     `with page as (
        select w.* from worklist_items w where ${where}
        order by w.rank limit $limit offset $offset
+     ),
+     lc as (
+       select a.customer_id,
+              to_json(list({'at': strftime(a.activity_at, '%Y-%m-%dT%H:%M:%S'), 'type': a.activity_type, 'outcome': a.outcome, 'note': a.note}
+                           order by a.activity_at desc)[1:3])::varchar as j
+       from activities a join page p on p.customer_id = a.customer_id
+       where a.activity_at::date <= p.as_of group by a.customer_id
+     ),
+     op as (
+       select pr.customer_id,
+              to_json(list({'promiseId': pr.promise_id, 'invoiceId': pr.invoice_id, 'promisedDate': pr.promised_date::varchar, 'amount': pr.amount::varchar}
+                           order by pr.promised_date))::varchar as j
+       from promises_to_pay pr join page p on p.customer_id = pr.customer_id
+       where pr.status = 'open' and pr.created_date <= p.as_of group by pr.customer_id
+     ),
+     od as (
+       select d.customer_id,
+              to_json(list({'disputeId': d.dispute_id, 'invoiceId': d.invoice_id, 'cause': d.cause, 'amount': d.amount::varchar, 'status': d.status}
+                           order by d.opened_date))::varchar as j
+       from disputes d join page p on p.customer_id = d.customer_id
+       where d.status in ('open', 'in_review') and d.opened_date <= p.as_of group by d.customer_id
      )
      select p.rank, p.customer_id, c.name, p.collector_id, p.score, p.total_open::varchar as total_open,
             p.total_overdue::varchar as total_overdue, p.total_at_risk::varchar as total_at_risk, p.currency,
             p.max_days_past_due, p.action, p.channel, p.step, p.reasons, p.items, p.strategy_version,
             c.contact_name, c.email, c.phone,
-            coalesce((select to_json(list({'at': strftime(a.activity_at, '%Y-%m-%dT%H:%M:%S'), 'type': a.activity_type, 'outcome': a.outcome, 'note': a.note} order by a.activity_at desc)[1:3])
-                      from activities a where a.customer_id = p.customer_id and a.activity_at::date <= p.as_of), '[]')::varchar as last_contacts,
-            coalesce((select to_json(list({'promiseId': pr.promise_id, 'invoiceId': pr.invoice_id, 'promisedDate': pr.promised_date::varchar, 'amount': pr.amount::varchar}))
-                      from promises_to_pay pr where pr.customer_id = p.customer_id and pr.status = 'open' and pr.created_date <= p.as_of), '[]')::varchar as open_promises,
-            coalesce((select to_json(list({'disputeId': d.dispute_id, 'invoiceId': d.invoice_id, 'cause': d.cause, 'amount': d.amount::varchar, 'status': d.status}))
-                      from disputes d where d.customer_id = p.customer_id and d.status in ('open', 'in_review') and d.opened_date <= p.as_of), '[]')::varchar as open_disputes
-     from page p left join customers c on c.customer_id = p.customer_id
+            coalesce(lc.j, '[]') as last_contacts, coalesce(op.j, '[]') as open_promises, coalesce(od.j, '[]') as open_disputes
+     from page p
+     left join customers c on c.customer_id = p.customer_id
+     left join lc on lc.customer_id = p.customer_id
+     left join op on op.customer_id = p.customer_id
+     left join od on od.customer_id = p.customer_id
      order by p.rank`,
     { ...params, limit: q.pageSize, offset: (q.page - 1) * q.pageSize },
   );
