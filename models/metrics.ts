@@ -93,6 +93,7 @@ export async function agingReport(wh: Warehouse, o: AgingOptions): Promise<Aging
     amount: string;
     invoice_amount: string;
     lines: string;
+    unrated_currencies: string | null;
   }>(
     wh,
     'mart_aging',
@@ -107,13 +108,7 @@ export async function agingReport(wh: Warehouse, o: AgingOptions): Promise<Aging
     { tail: 'order by group_key nulls last, currency, bucket' },
   );
   if ((o.currencyView ?? 'base') === 'base' && !o.ratesChecked) {
-    const unrated = await queryModel<{ u: string | null }>(
-      wh,
-      'mart_ar_position',
-      { as_of: o.asOf, base_currency: o.baseCurrency, bucket_edges: edges.join(','), basis: o.basis ?? 'due' },
-      { select: 'unrated_currencies as u' },
-    );
-    assertRated(unrated[0]?.u, o.baseCurrency);
+    assertRated([...new Set(rows.flatMap((r) => (r.unrated_currencies ? r.unrated_currencies.split(',') : [])))].sort().join(','), o.baseCurrency);
   }
   const groups = new Map<string, { key: string | null; name: string | null; currency: string; cents: bigint[]; counts: number[]; invoiceCents: bigint[] }>();
   for (const r of rows) {

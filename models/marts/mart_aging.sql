@@ -23,6 +23,8 @@ select
   sum(case when $currency_view = 'document' then open_amount else open_base end) as amount,
   coalesce(sum(case when $currency_view = 'document' then open_amount else open_base end)
            filter (where item_kind = 'invoice'), 0) as invoice_amount,
-  count(*) as lines
+  count(*) as lines,
+  -- currencies without a rate to base, so callers need no second pass over the open lines to check
+  string_agg(distinct mart_open_items.currency, ',') filter (where rate is null) as unrated_currencies
 from mart_open_items
 group by all
