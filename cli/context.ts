@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import type { z } from 'zod';
+import { ArIntelError } from '../core/errors.ts';
 import { loadConfig, type Config } from '../core/config.ts';
 import { Warehouse } from '../core/warehouse.ts';
 
@@ -16,4 +18,13 @@ export async function withWarehouse<T>(config: Config, fn: (wh: Warehouse) => Pr
   } finally {
     wh.close();
   }
+}
+
+/** Validates a command's options with zod; the error names the flag as the user typed it (--as-of). */
+export function parseOptions<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const key = String(issue?.path[0] ?? 'option');
+  throw new ArIntelError('VALIDATION', `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue?.message ?? 'invalid'}`, { field: key });
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { ArIntelError } from '../../core/errors.ts';
 import { resolveAsOf } from '../../core/as-of.ts';
-import { configFrom, withWarehouse } from '../context.ts';
+import { configFrom, parseOptions, withWarehouse } from '../context.ts';
 import { writeExport } from '../../scoring/cash-application/export.ts';
 import { runCashApplication } from '../../scoring/cash-application/run.ts';
 import { cashApplicationOptions } from '../../scoring/cash-application/stage.ts';
@@ -21,12 +21,7 @@ export function registerApplications(program: Command): void {
     .option('--match', 'run cash application first (as the pipeline stage does)', false)
     .option('--as-of <date>', 'as-of date for --match, YYYY-MM-DD (default: latest date in the data)')
     .action(async (raw: unknown, cmd: Command) => {
-      const parsed = Options.safeParse(raw);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new ArIntelError('VALIDATION', issue?.message ?? 'invalid options', { field: String(issue?.path[0] ?? '') });
-      }
-      const opts = parsed.data;
+      const opts = parseOptions(Options, raw);
       const config = configFrom(cmd);
       await withWarehouse(config, async (wh) => {
         if (opts.match) {

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isoDate, resolveAsOf } from '../../core/as-of.ts';
-import { ArIntelError } from '../../core/errors.ts';
-import { configFrom, withWarehouse } from '../context.ts';
+import { configFrom, parseOptions, withWarehouse } from '../context.ts';
 import { forecastCash } from '../../scoring/forecast/forecast.ts';
 import { forecastToCsv } from '../../scoring/forecast/csv.ts';
 import { storeForecast } from '../../scoring/forecast/store.ts';
@@ -26,12 +25,7 @@ export function registerForecast(program: Command): void {
     .requiredOption('--out <file>', 'CSV file to write')
     .option('--no-store', 'do not save the forecast in the warehouse')
     .action(async (raw: unknown, cmd: Command) => {
-      const parsed = Options.safeParse(raw);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new ArIntelError('VALIDATION', `--${String(issue?.path[0] ?? 'option').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue?.message ?? 'invalid'}`, { field: String(issue?.path[0] ?? '') });
-      }
-      const opts = parsed.data;
+      const opts = parseOptions(Options, raw);
       const config = configFrom(cmd);
       await withWarehouse(config, async (wh) => {
         const asOf = await resolveAsOf(wh, opts.asOf);

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { isoDate, resolveAsOf } from '../../core/as-of.ts';
-import { ArIntelError } from '../../core/errors.ts';
 import { arSummary, type ArSummary } from '../../models/metrics.ts';
-import { configFrom, withWarehouse } from '../context.ts';
+import { configFrom, parseOptions, withWarehouse } from '../context.ts';
 
 const Options = z.object({
   asOf: isoDate.optional(),
@@ -11,8 +10,6 @@ const Options = z.object({
   months: z.coerce.number().int().min(1).max(24).default(3),
   ceiMonths: z.coerce.number().int().min(1).max(24).optional(),
 });
-
-const flag = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** Plain-text summary: figures right-aligned so columns read at a glance. */
 export function formatSummary(s: ArSummary): string {
@@ -45,13 +42,7 @@ export function registerMetrics(program: Command): void {
     .option('--cei-months <n>', 'N dividing credit sales in CEI (default: --months; 1 = annual form)')
     .option('--json', 'print the summary as JSON (the API shape)')
     .action(async (raw: unknown, cmd: Command) => {
-      const parsed = Options.safeParse(raw);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const key = String(issue?.path[0] ?? 'option');
-        throw new ArIntelError('VALIDATION', `${flag(key)}: ${issue?.message ?? 'invalid'}`, { field: key });
-      }
-      const opts = parsed.data;
+      const opts = parseOptions(Options, raw);
       const config = configFrom(cmd);
       await withWarehouse(config, async (wh) => {
         const asOf = await resolveAsOf(wh, opts.asOf);

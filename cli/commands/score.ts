@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isoDate, resolveAsOf } from '../../core/as-of.ts';
-import { ArIntelError } from '../../core/errors.ts';
-import { configFrom, withWarehouse } from '../context.ts';
+import { configFrom, parseOptions, withWarehouse } from '../context.ts';
 import { scoresToCsv } from '../../scoring/export-csv.ts';
 import { scoreAsOfAndStore } from '../../scoring/stage.ts';
 
@@ -17,12 +16,7 @@ export function registerScore(program: Command): void {
     .requiredOption('--out <file>', 'CSV file to write')
     .option('--no-store', 'do not save the scores in the warehouse (invoice_scores, customer_scores)')
     .action(async (raw: unknown, cmd: Command) => {
-      const parsed = Options.safeParse(raw);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new ArIntelError('VALIDATION', `--${String(issue?.path[0] ?? 'option').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue?.message ?? 'invalid'}`, { field: String(issue?.path[0] ?? '') });
-      }
-      const opts = parsed.data;
+      const opts = parseOptions(Options, raw);
       const config = configFrom(cmd);
       await withWarehouse(config, async (wh) => {
         const asOf = await resolveAsOf(wh, opts.asOf);

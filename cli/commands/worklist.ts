@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { isoDate } from '../../core/as-of.ts';
 import { ArIntelError } from '../../core/errors.ts';
-import { configFrom, withWarehouse } from '../context.ts';
+import { configFrom, parseOptions, withWarehouse } from '../context.ts';
 import { latestWorklistDate, readWorklist } from '../../api/repositories/worklists.ts';
 import { loadStrategy } from '../../scoring/strategy.ts';
 import { renderDunning } from '../../scoring/dunning.ts';
@@ -27,12 +27,7 @@ export function registerWorklist(program: Command): void {
     .option('--json', 'print JSON instead of a table')
     .option('--dunning <dir>', 'write a reminder/final-notice letter per listed customer into DIR (nothing is sent)')
     .action(async (raw: unknown, cmd: Command) => {
-      const parsed = Options.safeParse(raw);
-      if (!parsed.success) {
-        const i = parsed.error.issues[0];
-        throw new ArIntelError('VALIDATION', `--${String(i?.path[0] ?? '')}: ${i?.message ?? 'invalid'}`, { field: String(i?.path[0] ?? '') });
-      }
-      const o = parsed.data;
+      const o = parseOptions(Options, raw);
       if (!o.collector && !o.team) throw new ArIntelError('VALIDATION', 'give --collector ID or --team', { field: 'collector' });
       const config = configFrom(cmd);
       await withWarehouse(config, async (wh) => {
