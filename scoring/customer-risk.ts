@@ -15,24 +15,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { daysBetween } from '../core/as-of.ts';
+import { paydexIndex } from '../models/payment-behaviour.ts';
 import type { Warehouse } from '../core/warehouse.ts';
 import type { InvoiceScore } from './delinquency.ts';
 
 export const MIN_PAID_INVOICES = 5;
 export const SHRINK_INVOICES = 5;
 export const WRITE_OFF_DAYS = 240;
-
-const PAYDEX_POINTS: readonly (readonly [number, number])[] = [
-  [-20, 100],
-  [0, 80],
-  [15, 70],
-  [22, 60],
-  [30, 50],
-  [60, 40],
-  [90, 30],
-  [120, 20],
-  [240, 0],
-];
 
 export type RiskClass = 'A' | 'B' | 'C' | 'D' | 'E';
 
@@ -44,16 +33,12 @@ export const CLASS_RANGES: readonly { cls: RiskClass; min: number; max: number; 
   { cls: 'E', min: 0, max: 49, meaning: 'more than 30 days beyond terms or defaults' },
 ];
 
-/** PAYDEX-like score from days beyond terms (negative = early). */
+/**
+ * PAYDEX-like score from days beyond terms (negative = early): the one scale of models/payment-behaviour.ts
+ * (docs/metrics.md), rounded, so the customer 360's payment index and the risk score agree.
+ */
 export function paydexScore(daysBeyondTerms: number): number {
-  const first = PAYDEX_POINTS[0] as readonly [number, number];
-  if (daysBeyondTerms <= first[0]) return first[1];
-  for (let i = 1; i < PAYDEX_POINTS.length; i++) {
-    const [x1, y1] = PAYDEX_POINTS[i] as readonly [number, number];
-    const [x0, y0] = PAYDEX_POINTS[i - 1] as readonly [number, number];
-    if (daysBeyondTerms <= x1) return Math.round(y0 + ((daysBeyondTerms - x0) / (x1 - x0)) * (y1 - y0));
-  }
-  return 0;
+  return Math.round(paydexIndex(daysBeyondTerms));
 }
 
 export function riskClass(score: number): RiskClass {

@@ -14,7 +14,7 @@ describe('PAYDEX-like customer score and classes', () => {
     expect(paydexScore(60)).toBe(40);
     expect(paydexScore(90)).toBe(30);
     expect(paydexScore(120)).toBe(20);
-    expect(paydexScore(500)).toBe(0);
+    expect(paydexScore(500)).toBe(1);
   });
 
   it('has non-overlapping class ranges', () => {
