@@ -1,4 +1,5 @@
 import type { Warehouse } from '../../core/warehouse.ts';
+import type { WorklistEntry } from '../../scoring/worklist.ts';
 
 export interface WorklistQuery {
   readonly queue: 'collector' | 'team';
@@ -113,16 +114,7 @@ export async function readWorklist(wh: Warehouse, date: string, q: WorklistQuery
       lastContacts: JSON.parse(r.last_contacts) as { at: string; type: string; outcome: string | null; note: string | null }[],
       openPromises: JSON.parse(r.open_promises) as { promiseId: string; invoiceId: string | null; promisedDate: string; amount: string }[],
       openDisputes: JSON.parse(r.open_disputes) as { disputeId: string; invoiceId: string; cause: string; amount: string; status: string }[],
-      items: JSON.parse(r.items) as {
-        invoiceId: string;
-        openAmount: string;
-        currency: string;
-        dueDate: string;
-        daysPastDue: number;
-        pLate: number;
-        pLate30: number;
-        status: string;
-      }[],
+      items: JSON.parse(r.items) as WorklistEntry['items'],
     })),
   };
 }
