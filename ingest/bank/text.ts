@@ -3,6 +3,7 @@
  * formats fall back to cp1252 (every byte maps to a character, nothing is lost silently — the result is
  * flagged). XML formats follow their declared encoding and never guess.
  */
+import { isAscii } from 'node:buffer';
 import { BankParseError } from './errors.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -64,6 +65,7 @@ export function* xmlTextPieces(bytes: Uint8Array, format: string, file: string):
   else if (declared === 'windows-1252' || declared === 'cp1252') decoder = new TextDecoder('windows-1252');
   else if (declared === undefined || ['utf-8', 'utf8', 'us-ascii', 'ascii'].includes(declared)) decoder = new TextDecoder('utf-8', { fatal: true });
   else throw new BankParseError(format, `unsupported XML encoding '${declared}'`, { file, line: 1, field: 'encoding' });
+  const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
     let first = true;
     let at = 0;
@@ -74,8 +76,13 @@ export function* xmlTextPieces(bytes: Uint8Array, format: string, file: string):
       if (end < bytes.length) {
         const lt = bytes.lastIndexOf(0x3c, end - 1);
         if (lt > at) end = lt;
+        // No '<' in the piece: never cut a multi-byte sequence, so each piece decodes on its own.
+        else while (end > at + 1 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
       }
-      let piece = decoder.decode(bytes.subarray(at, end), { stream: end < bytes.length });
+      const slice = bytes.subarray(at, end);
+      // Bank files are nearly all ASCII, which reads the same in all three encodings: a one-byte string
+      // straight from the bytes is many times faster than the UTF-8 decoder (measured ~10x on camt).
+      let piece = isAscii(slice) ? raw.toString('latin1', at, end) : decoder.decode(slice);
       if (first) {
         piece = stripBom(piece);
         first = false;
