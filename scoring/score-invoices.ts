@@ -3,10 +3,14 @@
  * what was known at D and scores every invoice open at D; `writeInvoiceScores` persists the scores
  * (invoice_scores) and the models (risk_models) for that as-of date, replacing an earlier run of it.
  * The worklist and the cash forecast read invoice_scores, or call scoreInvoicesAsOf directly.
+ * Trained models are kept in risk_model_store and reused while valid (risk/model-store.ts): by default
+ * only a model trained for the as-of date itself (identical to retraining); the nightly run accepts one
+ * up to MODEL_MAX_AGE_DAYS old.
  */
 import type { Warehouse } from '../core/warehouse.ts';
 import { loadFeatures, type FeatureSet } from './features/load.ts';
 import { scoreRows, trainBundle, trainingSnapshots, type InvoiceScore, type RiskModelBundle, type TargetModel } from './delinquency.ts';
+import { findReusableModel, keepModel } from './risk/model-store.ts';
 
 export type { InvoiceScore, RiskModelBundle } from './delinquency.ts';
 
@@ -15,22 +19,42 @@ export interface ScoringResult {
   readonly bundle: RiskModelBundle;
   readonly scores: InvoiceScore[];
   readonly features: FeatureSet;
+  /** How the models were obtained: trained now, or which stored model was reused. */
+  readonly modelNote: string;
 }
 
-export async function scoreInvoicesAsOf(wh: Warehouse, asOf: string): Promise<ScoringResult> {
+export interface ScoreOptions {
+  /** Reuse a stored model trained at most this many days before the as-of date (default 0: only its own). */
+  readonly reuseMaxAgeDays?: number;
+  /** Keep a newly trained model for later reuse (a write to risk_model_store). */
+  readonly keepModel?: boolean;
+}
+
+/** The nightly run's tolerance: one training snapshot step, so a reused model is never a whole step behind. */
+export const MODEL_MAX_AGE_DAYS = 28;
+
+export async function scoreInvoicesAsOf(wh: Warehouse, asOf: string, opts: ScoreOptions = {}): Promise<ScoringResult> {
+  const reuse = await findReusableModel(wh, asOf, opts.reuseMaxAgeDays ?? 0);
+  if (reuse.bundle) {
+    // features of the as-of date only: they do not depend on which other snapshots are loaded with them
+    const features = await loadFeatures(wh, [asOf]);
+    return { asOf, bundle: reuse.bundle, scores: scoreRows(reuse.bundle, features, features.rows), features, modelNote: reuse.note };
+  }
   const { train, calib } = trainingSnapshots(asOf);
   const features = await loadFeatures(wh, [...train, ...calib, asOf]);
   const bundle = trainBundle(features, asOf);
   const scores = scoreRows(bundle, features, features.rows.filter((r) => r.snapshot === asOf));
-  return { asOf, bundle, scores, features };
+  if (opts.keepModel) await keepModel(wh, bundle);
+  return { asOf, bundle, scores, features, modelNote: `trained for ${asOf} (${reuse.note})` };
 }
 
-export function modelVersion(bundle: RiskModelBundle, target: 'late' | 'late30' | 'days' | 'write_off'): string {
-  return `${bundle.family}:${target}:${bundle.asOf}`;
+/** Version of a model row of a scoring date; the model itself may have been trained for an earlier date (metrics.trainedAsOf). */
+export function modelVersion(bundle: RiskModelBundle, target: 'late' | 'late30' | 'days' | 'write_off', asOf: string = bundle.asOf): string {
+  return `${bundle.family}:${target}:${asOf}`;
 }
 
-function targetMetrics(m: TargetModel) {
-  return { candidates: m.candidates, chosen: m.algorithm, calibrated: m.calibrator !== null };
+function targetMetrics(m: TargetModel, trainedAsOf: string) {
+  return { candidates: m.candidates, chosen: m.algorithm, calibrated: m.calibrator !== null, trainedAsOf };
 }
 
 function targetParams(m: TargetModel) {
@@ -39,16 +63,16 @@ function targetParams(m: TargetModel) {
 
 export async function writeInvoiceScores(wh: Warehouse, result: ScoringResult): Promise<number> {
   const { bundle, asOf } = result;
-  const version = `${bundle.family}:${asOf}`;
+  const version = `${bundle.family}:${bundle.asOf}`;
   await wh.transaction(async (conn) => {
     await conn.run('delete from invoice_scores where as_of = $1::date', [asOf]);
     await conn.run('delete from risk_models where as_of = $1::date', [asOf]);
     const seq = Date.parse(`${asOf}T00:00:00Z`) / 86_400_000;
     const models: [string, string, string, number, number, unknown, unknown][] = [
-      ['late', bundle.late.algorithm, modelVersion(bundle, 'late'), bundle.late.nTrain, bundle.late.nCalib, targetMetrics(bundle.late), targetParams(bundle.late)],
-      ['late30', bundle.late30.algorithm, modelVersion(bundle, 'late30'), bundle.late30.nTrain, bundle.late30.nCalib, targetMetrics(bundle.late30), targetParams(bundle.late30)],
-      ['days_to_pay', 'empirical_conditional_quantiles', modelVersion(bundle, 'days'), 0, bundle.days.nCalib, { calibMae: bundle.days.calibMae, calibCoverage: bundle.days.calibCoverage }, bundle.days],
-      ['write_off', 'rate_table', modelVersion(bundle, 'write_off'), 0, 0, {}, bundle.writeOff],
+      ['late', bundle.late.algorithm, modelVersion(bundle, 'late', asOf), bundle.late.nTrain, bundle.late.nCalib, targetMetrics(bundle.late, bundle.asOf), targetParams(bundle.late)],
+      ['late30', bundle.late30.algorithm, modelVersion(bundle, 'late30', asOf), bundle.late30.nTrain, bundle.late30.nCalib, targetMetrics(bundle.late30, bundle.asOf), targetParams(bundle.late30)],
+      ['days_to_pay', 'empirical_conditional_quantiles', modelVersion(bundle, 'days', asOf), 0, bundle.days.nCalib, { calibMae: bundle.days.calibMae, calibCoverage: bundle.days.calibCoverage, trainedAsOf: bundle.asOf }, bundle.days],
+      ['write_off', 'rate_table', modelVersion(bundle, 'write_off', asOf), 0, 0, { trainedAsOf: bundle.asOf }, bundle.writeOff],
     ];
     for (const [target, algorithm, v, nTrain, nCalib, metrics, params] of models) {
       await conn.run(

@@ -5,17 +5,21 @@
 import type { Warehouse } from '../core/warehouse.ts';
 import { newCustomerScore } from './credit.ts';
 import { loadCustomerHistory, scoreCustomers, writeCustomerScores, type CustomerScore } from './customer-risk.ts';
-import { scoreInvoicesAsOf, writeInvoiceScores, type ScoringResult } from './score-invoices.ts';
+import { MODEL_MAX_AGE_DAYS, scoreInvoicesAsOf, writeInvoiceScores, type ScoreOptions, type ScoringResult } from './score-invoices.ts';
 
-export async function scoreAsOf(wh: Warehouse, asOf: string): Promise<{ result: ScoringResult; customers: CustomerScore[] }> {
-  const result = await scoreInvoicesAsOf(wh, asOf);
+export async function scoreAsOf(wh: Warehouse, asOf: string, opts: ScoreOptions = {}): Promise<{ result: ScoringResult; customers: CustomerScore[] }> {
+  const result = await scoreInvoicesAsOf(wh, asOf, opts);
   const histories = await loadCustomerHistory(wh, asOf);
   const customers = scoreCustomers(asOf, histories, result.scores, (_h, segmentDbt) => newCustomerScore({ priorDaysBeyondTerms: segmentDbt }));
   return { result, customers };
 }
 
-export async function scoreAsOfAndStore(wh: Warehouse, asOf: string, opts: { store?: boolean } = {}): Promise<{ result: ScoringResult; customers: CustomerScore[] }> {
-  const out = await scoreAsOf(wh, asOf);
+export async function scoreAsOfAndStore(
+  wh: Warehouse,
+  asOf: string,
+  opts: { store?: boolean; reuseMaxAgeDays?: number } = {},
+): Promise<{ result: ScoringResult; customers: CustomerScore[] }> {
+  const out = await scoreAsOf(wh, asOf, { reuseMaxAgeDays: opts.reuseMaxAgeDays ?? 0, keepModel: opts.store !== false });
   if (opts.store !== false) {
     await writeInvoiceScores(wh, out.result);
     await writeCustomerScores(wh, asOf, out.customers);
@@ -27,7 +31,8 @@ export async function scoreAsOfAndStore(wh: Warehouse, asOf: string, opts: { sto
 export const scoresStage = {
   name: 'scores',
   async run(ctx: { wh: Warehouse; asOf: string; log: (m: string) => void }): Promise<{ rows: number }> {
-    const { result, customers } = await scoreAsOfAndStore(ctx.wh, ctx.asOf);
+    const { result, customers } = await scoreAsOfAndStore(ctx.wh, ctx.asOf, { reuseMaxAgeDays: MODEL_MAX_AGE_DAYS });
+    ctx.log(`    models ${result.modelNote}`);
     ctx.log(`    pLate: ${result.bundle.late.algorithm}, pLate30: ${result.bundle.late30.algorithm}; ${customers.length} customers scored`);
     return { rows: result.scores.length };
   },
