@@ -14,14 +14,34 @@ export type JsonRow = Record<string, unknown>;
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
+/**
+ * DuckDB refuses a write to a row another open transaction has changed ("Conflict on update/delete").
+ * Nothing was written (the transaction rolled back); the caller can retry once the other one commits.
+ */
+function conflictError(err: unknown): unknown {
+  const message = (err as Error | undefined)?.message ?? '';
+  if (!/TransactionContext Error:.*[Cc]onflict/.test(message)) return err;
+  return new ArIntelError(
+    'CONFLICT',
+    'another transaction (usually a pipeline run being published) is changing the same rows; nothing was written — retry in a moment',
+    {},
+    409,
+  );
+}
+
 export class Warehouse {
   readonly path: string;
   private readonly instance: DuckDBInstance;
   private closed = false;
+  /** Set on a scope from `inTransaction`: every query runs on this one connection, inside its transaction. */
+  private readonly pinned: DuckDBConnection | undefined;
+  /** First error thrown inside a nested `transaction` of a scope: the scope must not commit after it. */
+  private poisoned: Error | undefined;
 
-  private constructor(path: string, instance: DuckDBInstance) {
+  private constructor(path: string, instance: DuckDBInstance, pinned?: DuckDBConnection) {
     this.path = path;
     this.instance = instance;
+    this.pinned = pinned;
   }
 
   /** Opens (creating if needed) the database file and brings its schema up to date. */
@@ -44,10 +64,15 @@ export class Warehouse {
 
   async connect(): Promise<DuckDBConnection> {
     if (this.closed) throw new ArIntelError('DATABASE', 'warehouse is closed', {}, 500);
+    if (this.pinned) throw new ArIntelError('DATABASE', 'a transaction scope has one connection; use withConnection', {}, 500);
     return this.instance.connect();
   }
 
   async withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.pinned) {
+      if (this.closed) throw new ArIntelError('DATABASE', 'the transaction scope has ended', {}, 500);
+      return fn(this.pinned);
+    }
     const conn = await this.connect();
     try {
       return await fn(conn);
@@ -75,8 +100,21 @@ export class Warehouse {
     });
   }
 
-  /** Runs fn inside BEGIN/COMMIT on its own connection; any throw rolls everything back. */
+  /**
+   * Runs fn inside BEGIN/COMMIT on its own connection; any throw rolls everything back. Inside a scope
+   * from `inTransaction` it joins the scope's transaction (DuckDB has no savepoints): a throw then
+   * poisons the scope, so the enclosing commit refuses even if the caller swallowed the error.
+   */
   async transaction<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.pinned) {
+      const conn = this.pinned;
+      try {
+        return await fn(conn);
+      } catch (err) {
+        this.poisoned ??= err as Error;
+        throw err;
+      }
+    }
     return this.withConnection(async (conn) => {
       await conn.run('begin transaction');
       try {
@@ -85,9 +123,43 @@ export class Warehouse {
         return result;
       } catch (err) {
         await conn.run('rollback').catch(() => undefined);
-        throw err;
+        throw conflictError(err);
       }
     });
+  }
+
+  /**
+   * One transaction spanning many callers: fn gets a Warehouse whose every query (run/all/one/
+   * transaction) goes through one connection inside one BEGIN … COMMIT. Its writes are invisible to
+   * every other connection until fn resolves and the commit lands; a throw, or the process dying
+   * first, leaves nothing behind (DuckDB discards an uncommitted transaction on recovery). Used by
+   * the pipeline to publish a whole run at once.
+   */
+  async inTransaction<T>(fn: (scope: Warehouse) => Promise<T>): Promise<T> {
+    if (this.pinned) throw new ArIntelError('DATABASE', 'transaction scopes do not nest', {}, 500);
+    const conn = await this.connect();
+    const scope = new Warehouse(this.path, this.instance, conn);
+    try {
+      await conn.run('begin transaction');
+      let result: T;
+      try {
+        result = await fn(scope);
+        if (scope.poisoned) throw scope.poisoned;
+        await conn.run('commit');
+      } catch (err) {
+        await conn.run('rollback').catch(() => undefined);
+        throw conflictError(err);
+      }
+      return result;
+    } finally {
+      scope.closed = true;
+      conn.closeSync();
+    }
+  }
+
+  /** True for a scope from `inTransaction` (its writes are not visible to anyone else yet). */
+  get inScope(): boolean {
+    return this.pinned !== undefined;
   }
 
   async migrate(): Promise<number[]> {
@@ -113,6 +185,8 @@ export class Warehouse {
   }
 
   close(): void {
+    // a scope's connection belongs to inTransaction, which closes it
+    if (this.pinned) return;
     if (this.closed) return;
     this.closed = true;
     this.instance.closeSync();

@@ -99,6 +99,8 @@ export async function ingestDropFolder(
 
 export const dropStage: Stage = {
   name: 'drop-folder',
+  // Ingest is committed file by file before the file is moved; it feeds the run rather than being its output.
+  commitsOwnWrites: true,
   async run(ctx) {
     const { rows } = await ingestDropFolder(ctx);
     return { rows };

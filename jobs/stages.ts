@@ -1,6 +1,7 @@
 /**
  * The pipeline's stages, in order. Each capability adds its stage here:
  * ingest drop folder → cash application → models → scores → forecast → worklists.
+ * All but the drop folder run inside the run's publish transaction (pipeline.ts).
  */
 import type { Config } from '../core/config.ts';
 import type { Warehouse } from '../core/warehouse.ts';
@@ -21,6 +22,12 @@ export interface StageContext {
 
 export interface Stage {
   readonly name: string;
+  /**
+   * True for a stage that commits as it goes on the shared handle, before the run's publish transaction
+   * opens (such stages must come first). Every other stage gets a `wh` inside that transaction: its
+   * writes become visible to readers only when the whole run is published.
+   */
+  readonly commitsOwnWrites?: boolean;
   run(ctx: StageContext): Promise<{ rows: number }>;
 }
 

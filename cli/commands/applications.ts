@@ -4,7 +4,7 @@ import { ArIntelError } from '../../core/errors.ts';
 import { resolveAsOf } from '../../core/as-of.ts';
 import { configFrom, parseOptions, withWarehouse } from '../context.ts';
 import { writeExport } from '../../scoring/cash-application/export.ts';
-import { runCashApplication } from '../../scoring/cash-application/run.ts';
+import { settleCashApplication } from '../../scoring/cash-application/run.ts';
 import { cashApplicationOptions } from '../../scoring/cash-application/stage.ts';
 
 const Options = z.object({
@@ -26,7 +26,7 @@ export function registerApplications(program: Command): void {
       await withWarehouse(config, async (wh) => {
         if (opts.match) {
           const asOf = await resolveAsOf(wh, opts.asOf);
-          const r = await runCashApplication(wh, asOf, cashApplicationOptions());
+          const r = await settleCashApplication(wh, asOf, cashApplicationOptions());
           console.log(`cash application as of ${asOf}: ${r.payments} payments, ${r.autoApplied} applied automatically, ${r.exceptions} exceptions`);
         } else if (opts.asOf !== undefined) {
           throw new ArIntelError('VALIDATION', '--as-of only applies together with --match', { field: 'asOf' });

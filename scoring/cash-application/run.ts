@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../../core/warehouse.ts';
-import { CUSTOMERS_SQL, LEARNED_ACCOUNTS_SQL, OPEN_ITEMS_SQL, PENDING_PAYMENTS_SQL, REJECTIONS_SQL } from './queries.ts';
+import { CUSTOMERS_SQL, FX_RATES_SQL, LEARNED_ACCOUNTS_SQL, OPEN_ITEMS_SQL, PENDING_PAYMENTS_SQL, REJECTIONS_SQL } from './queries.ts';
+import { FxRates } from './match-fx.ts';
 import {
   MatchContext,
   decide,
@@ -66,11 +67,12 @@ export async function loadPendingPayments(wh: Warehouse, asOf: string): Promise<
 
 /** Everything the matcher knows at the as-of date. */
 export async function buildContext(wh: Warehouse, asOf: string, options: Partial<MatchOptions> = {}): Promise<{ ctx: MatchContext; items: Map<string, OpenItem> }> {
-  const [items, customers, accounts, rejections] = await Promise.all([
+  const [items, customers, accounts, rejections, rates] = await Promise.all([
     loadOpenItems(wh, asOf),
     readRows(wh, CUSTOMERS_SQL, ['customer_id', 'name', 'parent_id']),
     readRows(wh, LEARNED_ACCOUNTS_SQL, ['bank_account', 'customer_id', 'n'], [asOf]),
     readRows(wh, REJECTIONS_SQL, ['payment_id', 'target']),
+    readRows(wh, FX_RATES_SQL, ['rate_date', 'currency', 'base_currency', 'rate'], [asOf]),
   ]);
   const ctx = new MatchContext(
     items,
@@ -79,6 +81,9 @@ export async function buildContext(wh: Warehouse, asOf: string, options: Partial
   );
   for (const [account, customerId, n] of accounts) if (account && customerId) ctx.learnAccount(account, customerId, Number(n));
   for (const [paymentId, target] of rejections) if (paymentId && target) ctx.reject(paymentId, target);
+  ctx.fx = new FxRates(
+    rates.map(([rateDate, currency, baseCurrency, rate]) => ({ rateDate: rateDate ?? '', currency: currency ?? '', baseCurrency: baseCurrency ?? '', rate: Number(rate) })),
+  );
   const byKey = new Map(items.map((it) => [itemKey(it.kind, it.id), it]));
   return { ctx, items: byKey };
 }
@@ -106,6 +111,9 @@ interface AppRow {
   invoice_id: string | null;
   credit_note_id: string | null;
   amount_cents: bigint;
+  /** Cross-currency applications: what was taken from the payment, in its currency, and the rate. */
+  payment_amount_cents?: bigint | null;
+  fx_rate?: number | null;
   applied_date: string;
   rule: string;
   confidence: number;
@@ -129,6 +137,7 @@ export function candidatesJson(list: readonly Proposal[]): string {
         creditNoteId: a.kind === 'credit_note' ? a.id : null,
         amount: centsText(a.cents),
         discounted: a.discounted,
+        ...(a.paymentCents !== undefined ? { paymentAmount: centsText(a.paymentCents), fxRate: a.fxRate ?? null } : {}),
       })),
       onAccount: centsText(c.onAccountCents),
       deduction: c.deduction ? { invoiceId: c.deduction.invoiceId, amount: centsText(c.deduction.cents), cause: c.deduction.cause, because: c.deduction.because } : null,
@@ -166,6 +175,8 @@ export async function runCashApplication(wh: Warehouse, asOf: string, options: R
           invoice_id: a.kind === 'invoice' ? a.id : null,
           credit_note_id: a.kind === 'credit_note' ? a.id : null,
           amount_cents: a.cents,
+          payment_amount_cents: a.paymentCents ?? null,
+          fx_rate: a.fxRate ?? null,
           applied_date: p.receivedDate,
           rule: top.rule,
           confidence: top.confidence,
@@ -228,13 +239,63 @@ export async function runCashApplication(wh: Warehouse, asOf: string, options: R
   };
 }
 
+/** Passes after which `settleCashApplication` stops even if the last one still applied something. */
+export const MAX_SETTLE_PASSES = 8;
+
+/**
+ * Cash application to its fixed point: passes of `runCashApplication` until one applies nothing.
+ * One pass matches payments oldest first against open items as they stand when the pass loads them, so
+ * a payment whose reference was ambiguous between two invoices stays an exception even when a later
+ * payment of the same pass settles one of them; the next pass then sees a single candidate (and the
+ * payer accounts the pass taught) and applies it. Without this, the second `ar-intel run` over
+ * unchanged data applied what the first could already have applied: runs were not idempotent. Each
+ * productive pass applies at least one payment, so the loop ends; the cap only bounds pathological chains.
+ */
+export async function settleCashApplication(wh: Warehouse, asOf: string, options: RunOptions = {}): Promise<CashApplicationResult & { passes: number }> {
+  let total: CashApplicationResult | undefined;
+  let passes = 0;
+  while (passes < MAX_SETTLE_PASSES) {
+    const r = await runCashApplication(wh, asOf, options);
+    passes++;
+    total = total
+      ? {
+          asOf,
+          // the first pass saw every pending payment; the last one's exceptions are the queue left open
+          payments: total.payments,
+          autoApplied: total.autoApplied + r.autoApplied,
+          exceptions: r.exceptions,
+          applications: total.applications + r.applications,
+          onAccount: total.onAccount + r.onAccount,
+          deductions: total.deductions + r.deductions,
+          ms: { load: total.ms.load + r.ms.load, match: total.ms.match + r.ms.match, write: total.ms.write + r.ms.write },
+        }
+      : r;
+    if (r.autoApplied === 0 || r.exceptions === 0) break;
+  }
+  return { ...(total as CashApplicationResult), passes };
+}
+
 export async function writeApplications(conn: DuckDBConnection, apps: readonly AppRow[], method: 'auto' | 'manual' = 'auto'): Promise<void> {
   await appendRows(
     conn,
     'payment_applications',
-    `application_id varchar, payment_id varchar, invoice_id varchar, credit_note_id varchar, amount varchar, applied_date varchar, rule varchar, confidence double, evidence varchar`,
-    apps.map((a) => [a.application_id, a.payment_id, a.invoice_id, a.credit_note_id, centsText(a.amount_cents), a.applied_date, a.rule, a.confidence, a.evidence]),
-    `select application_id, payment_id, invoice_id, credit_note_id, (amount)::decimal(18, 2), applied_date::date, $1, rule, confidence, evidence, null, null, null from staged`,
+    `application_id varchar, payment_id varchar, invoice_id varchar, credit_note_id varchar, amount varchar, payment_amount varchar, fx_rate double, applied_date varchar, rule varchar, confidence double, evidence varchar`,
+    apps.map((a) => [
+      a.application_id,
+      a.payment_id,
+      a.invoice_id,
+      a.credit_note_id,
+      centsText(a.amount_cents),
+      a.payment_amount_cents === null || a.payment_amount_cents === undefined ? null : centsText(a.payment_amount_cents),
+      a.fx_rate ?? null,
+      a.applied_date,
+      a.rule,
+      a.confidence,
+      a.evidence,
+    ]),
+    `(application_id, payment_id, invoice_id, credit_note_id, amount, payment_amount, fx_rate, applied_date, method, rule, confidence, evidence)
+     select application_id, payment_id, invoice_id, credit_note_id, (amount)::decimal(18, 2), payment_amount::decimal(18, 2), fx_rate::decimal(18, 8),
+            applied_date::date, $1, rule, confidence, evidence from staged`,
     [method],
   );
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ConfigError } from '../../core/errors.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
 import { DEFAULT_MATCH_OPTIONS, type MatchOptions } from './matcher.ts';
-import { runCashApplication } from './run.ts';
+import { settleCashApplication } from './run.ts';
 
 const envSchema = z.object({
   AR_INTEL_CASH_APP_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).optional(),
@@ -25,9 +25,9 @@ export function cashApplicationOptions(env: NodeJS.ProcessEnv = process.env): Pa
 export const cashApplicationStage = {
   name: 'cash-application',
   async run(ctx: { wh: Warehouse; asOf: string; runId: string; log: (m: string) => void }): Promise<{ rows: number }> {
-    const r = await runCashApplication(ctx.wh, ctx.asOf, { ...cashApplicationOptions(), runId: ctx.runId });
+    const r = await settleCashApplication(ctx.wh, ctx.asOf, { ...cashApplicationOptions(), runId: ctx.runId });
     ctx.log(
-      `  cash-application: ${r.payments} payments with unapplied cash → ${r.autoApplied} applied automatically ` +
+      `  cash-application: ${r.payments} payments with unapplied cash → ${r.autoApplied} applied automatically in ${r.passes} pass(es) ` +
         `(${r.applications} applications, ${r.onAccount} on account, ${r.deductions} deductions), ${r.exceptions} to the exceptions queue`,
     );
     return { rows: r.applications + r.onAccount + r.exceptions };

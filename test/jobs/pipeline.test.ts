@@ -60,9 +60,11 @@ describe('pipeline', () => {
     t = await tempWarehouse();
     await seedInvoice(t);
     let release: () => void = () => undefined;
-    const slow: Stage = { name: 'slow', run: () => new Promise((res) => { release = () => res({ rows: 0 }); }) };
+    let started: () => void = () => undefined;
+    const inStage = new Promise<void>((r) => { started = r; });
+    const slow: Stage = { name: 'slow', run: () => new Promise((res) => { release = () => res({ rows: 0 }); started(); }) };
     const first = runPipeline(t.wh, t.config, { stages: [slow] });
-    await new Promise((r) => setTimeout(r, 50));
+    await inStage;
     await expect(runPipeline(t.wh, t.config, { stages: [] })).rejects.toBeInstanceOf(RunInProgressError);
     release();
     expect((await first).status).toBe('succeeded');
