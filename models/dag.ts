@@ -124,11 +124,22 @@ export function persistedIn(name: string, swap: Swap = {}): PersistedSource[] {
 
 export type ModelParams = Readonly<Record<string, DuckDBValue>>;
 
+/**
+ * Scope filters (models/scope.ts) narrow the open lines and sales to a segment, a collector or a document
+ * currency. They are the only optional parameters: left out, they bind null, which means "no filter", so
+ * readers that never filter (scores, worklists, the 360) need not know about them.
+ */
+export const OPTIONAL_PARAMS: ReadonlySet<string> = new Set(['segment', 'collector_id', 'document_currency']);
+
 /** Binds only the parameters the statement mentions (DuckDB rejects unknown names) and insists on the rest. */
 export function bindParams(sql: string, params: ModelParams): Record<string, DuckDBValue> {
   const used = new Set([...stripComments(sql).matchAll(/\$([a-z_][a-z0-9_]*)/g)].map((m) => m[1] as string));
   const out: Record<string, DuckDBValue> = {};
   for (const p of used) {
+    if (!(p in params) && OPTIONAL_PARAMS.has(p)) {
+      out[p] = null;
+      continue;
+    }
     if (!(p in params)) throw new ArIntelError('VALIDATION', `model parameter $${p} was not given`, { field: p }, 500);
     out[p] = params[p] as DuckDBValue;
   }

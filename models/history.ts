@@ -6,9 +6,11 @@
  */
 import type { Warehouse } from '../core/warehouse.ts';
 import { bucketDefs, DEFAULT_BUCKET_EDGES } from './buckets.ts';
-import { queryModel } from './dag.ts';
-import { assertRated, creditSalesByMonth, num, periodArDates, periodMetrics } from './metrics.ts';
+import { queryModel, sourceTables } from './dag.ts';
+import { assertRated, creditSalesByMonth, money as decimalString, num, periodArDates, periodMetrics } from './metrics.ts';
 import { addMonths, endOfMonth, monthStart } from './periods.ts';
+import { sourceFingerprint } from './persisted.ts';
+import { type MetricScope, scopeKey, scopeParams } from './scope.ts';
 
 export type MetricUnit = 'currency' | 'days' | 'percent';
 
@@ -57,16 +59,17 @@ function agingMetricName(label: string): HistoryMetric | undefined {
   return name in HISTORY_METRICS ? (name as HistoryMetric) : undefined;
 }
 
-export async function computeMetricHistory(wh: Warehouse, asOf: string, baseCurrency: string): Promise<HistoryRow[]> {
+/** Every metric at every month-end up to `asOf`; with a scope, the history of that cut (same formulas). */
+export async function computeMetricHistory(wh: Warehouse, asOf: string, baseCurrency: string, scope?: MetricScope): Promise<HistoryRow[]> {
   const edges = DEFAULT_BUCKET_EDGES;
   const [inputs, sales] = await Promise.all([
     queryModel<{ as_of: string; measure: string; amount: string | null; value: number | null }>(
       wh,
       'mart_month_end_inputs',
-      { as_of: asOf, base_currency: baseCurrency, bucket_edges: edges.join(','), basis: 'due' },
+      { as_of: asOf, base_currency: baseCurrency, bucket_edges: edges.join(','), basis: 'due', ...scopeParams(scope) },
       { swap: { int_item_balances: 'int_item_balances_monthly' } },
     ),
-    creditSalesByMonth(wh, asOf, baseCurrency),
+    creditSalesByMonth(wh, asOf, baseCurrency, scope),
   ]);
   const unrated = await queryModel<{ u: string | null }>(
     wh,
@@ -150,4 +153,58 @@ export async function rebuildMetricHistory(wh: Warehouse, asOf: string, baseCurr
     }
   });
   return rows.length;
+}
+
+/** Scoped histories recently computed, per warehouse; each entry is only valid for its data fingerprint. */
+const scopedMemo = new WeakMap<Warehouse, Map<string, Promise<HistoryRow[]>>>();
+const SCOPED_MEMO_SIZE = 16;
+
+/**
+ * The history of one cut (segment, collector, document currency), computed on request: the stored
+ * mart_metric_history holds only the whole book. A dashboard asks for a dozen metrics of the same cut at
+ * once, so the rows are kept per (data fingerprint, as-of, cut) and computed once: any change to the
+ * tables the history reads changes the key, so an answer is never older than the data.
+ */
+export async function scopedMetricHistory(wh: Warehouse, asOf: string, baseCurrency: string, scope: MetricScope): Promise<HistoryRow[]> {
+  const fingerprint = await sourceFingerprint(wh, sourceTables('mart_month_end_inputs'));
+  const key = `${fingerprint}|${asOf}|${baseCurrency}|${scopeKey(scope)}`;
+  let perWh = scopedMemo.get(wh);
+  if (!perWh) scopedMemo.set(wh, (perWh = new Map()));
+  const memo = perWh;
+  const hit = memo.get(key);
+  if (hit) {
+    // most recently used last, so the oldest entry is the first to go
+    memo.delete(key);
+    memo.set(key, hit);
+    return hit;
+  }
+  const job = computeMetricHistory(wh, asOf, baseCurrency, scope);
+  memo.set(key, job);
+  job.catch(() => memo.delete(key));
+  while (memo.size > SCOPED_MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+  return job;
+}
+
+export interface TrendAnswer {
+  readonly metric: HistoryMetric;
+  readonly unit: MetricUnit;
+  readonly interval: 'month';
+  readonly points: { date: string; value: string | number | null }[];
+}
+
+/** One metric of a cut's history between two month-ends, shaped as GET /api/v1/metrics/trend answers. */
+export async function scopedMetricTrend(
+  wh: Warehouse,
+  o: { metric: HistoryMetric; asOf: string; baseCurrency: string; scope: MetricScope; from?: string | undefined; to?: string | undefined },
+): Promise<TrendAnswer> {
+  const rows = await scopedMetricHistory(wh, o.asOf, o.baseCurrency, o.scope);
+  const unit = HISTORY_METRICS[o.metric];
+  return {
+    metric: o.metric,
+    unit,
+    interval: 'month',
+    points: rows
+      .filter((r) => r.metric === o.metric && (o.from === undefined || r.monthEnd >= o.from) && (o.to === undefined || r.monthEnd <= o.to))
+      .map((r) => ({ date: r.monthEnd, value: unit === 'currency' ? (r.amount === null ? null : decimalString(r.amount)) : r.value })),
+  };
 }

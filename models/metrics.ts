@@ -20,6 +20,7 @@ import {
   type SalesMonth,
 } from './dso.ts';
 import { addMonths, dayOfMonth, daysInMonth, endOfMonth, monthStart } from './periods.ts';
+import { scopeParams, type MetricScope } from './scope.ts';
 
 export type AgingBasis = 'due' | 'invoice';
 export type GroupBy = 'customer' | 'parent' | 'collector' | 'segment' | 'country' | 'currency' | 'none';
@@ -79,6 +80,8 @@ export interface AgingOptions {
   readonly currencyView?: CurrencyView;
   /** The caller already checked that every currency has a rate (saves a second pass over the lines). */
   readonly ratesChecked?: boolean;
+  /** Only this segment / collector / document currency (amounts still in base currency unless document view). */
+  readonly scope?: MetricScope;
 }
 
 /** Aging by group at as-of: one row per group (and currency in document view), buckets in order. */
@@ -104,6 +107,7 @@ export async function agingReport(wh: Warehouse, o: AgingOptions): Promise<Aging
       basis: o.basis ?? 'due',
       group_by: o.groupBy ?? 'none',
       currency_view: o.currencyView ?? 'base',
+      ...scopeParams(o.scope),
     },
     { tail: 'order by group_key nulls last, currency, bucket' },
   );
@@ -150,6 +154,8 @@ export interface SummaryOptions {
   /** N dividing credit sales in CEI; defaults to `months`; 1 = the undivided (annual) form. */
   readonly ceiMonths?: number;
   readonly edges?: readonly number[];
+  /** Only this segment / collector / document currency: balances, sales and the DSO family of that cut. */
+  readonly scope?: MetricScope;
 }
 
 export interface MonthlySales {
@@ -157,11 +163,11 @@ export interface MonthlySales {
   readonly sales: number;
 }
 
-export async function creditSalesByMonth(wh: Warehouse, asOf: string, baseCurrency: string): Promise<Map<string, number>> {
+export async function creditSalesByMonth(wh: Warehouse, asOf: string, baseCurrency: string, scope?: MetricScope): Promise<Map<string, number>> {
   const rows = await queryModel<{ month_start: string; credit_sales: string; unrated_currencies: string | null }>(
     wh,
     'int_credit_sales_monthly',
-    { as_of: asOf, base_currency: baseCurrency },
+    { as_of: asOf, base_currency: baseCurrency, ...scopeParams(scope) },
   );
   for (const r of rows) assertRated(r.unrated_currencies, baseCurrency);
   return new Map(rows.map((r) => [r.month_start, num(r.credit_sales)]));
@@ -320,15 +326,17 @@ export async function arSummary(wh: Warehouse, o: SummaryOptions): Promise<ArSum
   const months = o.months ?? 3;
   const ceiMonths = o.ceiMonths ?? months;
   const edges = o.edges ?? DEFAULT_BUCKET_EDGES;
-  const base = { as_of: o.asOf, base_currency: o.baseCurrency, bucket_edges: edges.join(','), basis: 'due' };
+  const scope = scopeParams(o.scope);
+  const base = { as_of: o.asOf, base_currency: o.baseCurrency, bucket_edges: edges.join(','), basis: 'due', ...scope };
   const dates = periodArDates(o.asOf, months);
   // one statement for everything read from the open lines; sales and period totals are cheap and separate
   const [snapshot, sales, totals] = await Promise.all([
     queryModel<SnapshotRow>(wh, 'mart_ar_snapshot', base),
-    creditSalesByMonth(wh, o.asOf, o.baseCurrency),
+    creditSalesByMonth(wh, o.asOf, o.baseCurrency, o.scope),
     queryModel<{ as_of: string; total_ar: string; unrated_currencies: string | null }>(wh, 'mart_ar_totals_at_dates', {
       base_currency: o.baseCurrency,
       dates: dates.join(','),
+      ...scope,
     }),
   ]);
   const posRows: PositionRow[] = snapshot.slice(0, 1);

@@ -4,8 +4,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isoDate } from '../../core/as-of.ts';
 import { ArIntelError } from '../../core/errors.ts';
 import { parseBucketEdges } from '../../models/buckets.ts';
-import { HISTORY_METRIC_NAMES } from '../../models/history.ts';
+import { HISTORY_METRIC_NAMES, type HistoryMetric, scopedMetricTrend } from '../../models/history.ts';
 import { agingReport, arSummary } from '../../models/metrics.ts';
+import { assertScopeKnown, isScoped, type MetricScope, scopeOptions } from '../../models/scope.ts';
 import { paymentBehaviour } from '../../models/payment-behaviour-report.ts';
 import { reserveReport, rollRates } from '../../models/reserve-report.ts';
 import { metricTrend, resolveMetricsAsOf, resolvePeriod } from '../repositories/metrics.ts';
@@ -57,6 +58,29 @@ const Summary = z.object({
   percentOver90: z.number().nullable(),
 });
 
+/** The CFO filters, shared by summary, aging and trend: absent = the whole book. */
+const ScopeQuery = {
+  segment: z.string().min(1).max(200).optional().describe("only customers of this segment (GET /metrics/filters lists them)"),
+  collectorId: z.string().min(1).max(200).optional().describe("only this collector's customers"),
+  documentCurrency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'expected a 3-letter ISO currency code such as EUR')
+    .optional()
+    .describe('only documents in this currency (amounts stay in the base currency)'),
+};
+
+const Filters = z
+  .object({ segment: z.string().nullable(), collectorId: z.string().nullable(), documentCurrency: z.string().nullable() })
+  .describe('the filters applied (null = all)');
+
+function scopeOf(q: { segment?: string | undefined; collectorId?: string | undefined; documentCurrency?: string | undefined }): MetricScope {
+  return { segment: q.segment, collectorId: q.collectorId, documentCurrency: q.documentCurrency };
+}
+
+function filtersOf(s: MetricScope) {
+  return { segment: s.segment ?? null, collectorId: s.collectorId ?? null, documentCurrency: s.documentCurrency ?? null };
+}
+
 const bucketsParam = z.string().max(200).optional().describe('ascending day edges starting at 0, e.g. 0,30,60,90,120');
 
 function edgesOrThrow(text: string | undefined) {
@@ -87,18 +111,22 @@ export const metricsRoutes: FastifyPluginAsync = async (fastify) => {
           asOf: isoDate.optional(),
           months: z.coerce.number().int().min(1).max(24).default(3).describe('DSO/CEI period in calendar months ending at asOf'),
           ceiMonths: z.coerce.number().int().min(1).max(24).optional().describe('N in CEI; default = months; 1 = annual form'),
+          ...ScopeQuery,
         }),
-        response: { 200: Summary },
+        response: { 200: Summary.extend({ filters: Filters }) },
       },
     },
     async (req) => {
-      const asOf = await resolveMetricsAsOf(app.warehouse, req.query.asOf);
-      return arSummary(app.warehouse, {
+      const scope = scopeOf(req.query);
+      const [asOf] = await Promise.all([resolveMetricsAsOf(app.warehouse, req.query.asOf), assertScopeKnown(app.warehouse, scope)]);
+      const summary = await arSummary(app.warehouse, {
         asOf,
         baseCurrency: app.config.baseCurrency,
         months: req.query.months,
+        scope,
         ...(req.query.ceiMonths !== undefined ? { ceiMonths: req.query.ceiMonths } : {}),
       });
+      return { ...summary, filters: filtersOf(scope) };
     },
   );
 
@@ -114,6 +142,7 @@ export const metricsRoutes: FastifyPluginAsync = async (fastify) => {
           groupBy: z.enum(['customer', 'parent', 'collector', 'segment', 'country', 'currency', 'none']).default('customer'),
           buckets: bucketsParam,
           currency: z.enum(['base', 'document']).default('base'),
+          ...ScopeQuery,
         }),
         response: {
           200: z.object({
@@ -122,6 +151,7 @@ export const metricsRoutes: FastifyPluginAsync = async (fastify) => {
             groupBy: z.string(),
             currency: z.enum(['base', 'document']),
             baseCurrency: z.string(),
+            filters: Filters,
             items: z.array(
               z.object({
                 key: z.string().nullable(),
@@ -136,9 +166,11 @@ export const metricsRoutes: FastifyPluginAsync = async (fastify) => {
           }),
         },
       },
+      config: { arrowTable: 'items' },
     },
     async (req) => {
-      const asOf = await resolveMetricsAsOf(app.warehouse, req.query.asOf);
+      const scope = scopeOf(req.query);
+      const [asOf] = await Promise.all([resolveMetricsAsOf(app.warehouse, req.query.asOf), assertScopeKnown(app.warehouse, scope)]);
       const rows = await agingReport(app.warehouse, {
         asOf,
         baseCurrency: app.config.baseCurrency,
@@ -146,6 +178,7 @@ export const metricsRoutes: FastifyPluginAsync = async (fastify) => {
         groupBy: req.query.groupBy,
         edges: edgesOrThrow(req.query.buckets),
         currencyView: req.query.currency,
+        scope,
       });
       return {
         asOf,
@@ -153,6 +186,7 @@ export const metricsRoutes: FastifyPluginAsync = async (fastify) => {
         groupBy: req.query.groupBy,
         currency: req.query.currency,
         baseCurrency: app.config.baseCurrency,
+        filters: filtersOf(scope),
         items: rows.map((r) => ({ key: r.groupKey, name: r.groupName, currency: r.currency, total: r.total, invoiceTotal: r.invoiceTotal, count: r.count, buckets: r.buckets })),
       };
     },
@@ -169,18 +203,47 @@ export const metricsRoutes: FastifyPluginAsync = async (fastify) => {
           from: isoDate.optional(),
           to: isoDate.optional(),
           interval: z.literal('month').default('month'),
+          ...ScopeQuery,
         }),
         response: {
           200: z.object({
             metric: z.string(),
             unit: z.enum(['currency', 'days', 'percent']),
             interval: z.literal('month'),
+            filters: Filters,
             points: z.array(z.object({ date: z.string(), value: z.union([z.string(), z.number()]).nullable() })),
           }),
         },
       },
+      config: { arrowTable: 'points' },
     },
-    async (req) => metricTrend(app.warehouse, req.query.metric as (typeof HISTORY_METRIC_NAMES)[number], req.query.from, req.query.to),
+    async (req) => {
+      const metric = req.query.metric as HistoryMetric;
+      const scope = scopeOf(req.query);
+      if (!isScoped(scope)) return { ...(await metricTrend(app.warehouse, metric, req.query.from, req.query.to)), filters: filtersOf(scope) };
+      // the stored history is the whole book's; a cut's history is computed as of the same date
+      const [asOf] = await Promise.all([resolveMetricsAsOf(app.warehouse, undefined), assertScopeKnown(app.warehouse, scope)]);
+      const trend = await scopedMetricTrend(app.warehouse, { metric, asOf, baseCurrency: app.config.baseCurrency, scope, from: req.query.from, to: req.query.to });
+      return { ...trend, filters: filtersOf(scope) };
+    },
+  );
+
+  app.get(
+    '/metrics/filters',
+    {
+      schema: {
+        tags: ['metrics'],
+        summary: 'The values the segment, collectorId and documentCurrency filters of summary, aging and trend accept',
+        response: {
+          200: z.object({
+            segments: z.array(z.string()),
+            collectors: z.array(z.object({ id: z.string(), name: z.string().nullable() })),
+            documentCurrencies: z.array(z.string()),
+          }),
+        },
+      },
+    },
+    async () => scopeOptions(app.warehouse),
   );
 
   app.get(

@@ -1,10 +1,18 @@
 -- grain: one row per calendar month (month_start) with documents dated up to $as_of: credit sales in
 -- base currency = invoices − credit notes dated in the month, each day's total per currency converted
 -- at that day's rate (latest ≤ date, else the earliest known). The as-of month is month-to-date.
-with docs as (
-  select invoice_date as doc_date, currency, amount from stg_invoices where invoice_date <= $as_of::date
+-- Scope (optional, null = all): customers of int_scope_customers, documents in $document_currency.
+with all_docs as (
+  select invoice_date as doc_date, customer_id, currency, amount from stg_invoices where invoice_date <= $as_of::date
   union all
-  select credit_date, currency, -amount from stg_credit_notes where credit_date <= $as_of::date
+  select credit_date, customer_id, currency, -amount from stg_credit_notes where credit_date <= $as_of::date
+),
+docs as (
+  select doc_date, currency, amount
+  from all_docs
+  where ($document_currency::varchar is null or currency = $document_currency::varchar)
+    and (($segment::varchar is null and $collector_id::varchar is null)
+         or customer_id in (select customer_id from int_scope_customers))
 ),
 by_day as (
   select doc_date, currency, sum(amount) as amount from docs group by doc_date, currency

@@ -1,6 +1,6 @@
 -- grain: one row per date in $dates (comma-separated): the total receivables base in base currency,
 -- each currency's balance converted at that date's rate. Cheaper than open items when only totals
--- are needed (begin AR for CEI, month-end ARs for average-AR DSO).
+-- are needed (begin AR for CEI, month-end ARs for average-AR DSO). Scope as mart_open_items (null = all).
 with dates as (
   select distinct trim(d)::date as as_of from unnest(string_split($dates, ',')) as t(d)
 ),
@@ -9,6 +9,9 @@ per_currency as (
   select d.as_of, s.currency, sum(s.balance) as amount
   from dates d
   join int_item_segments s on s.valid_from <= d.as_of and s.valid_until > d.as_of
+  where ($document_currency::varchar is null or s.currency = $document_currency::varchar)
+    and (($segment::varchar is null and $collector_id::varchar is null)
+         or s.customer_id in (select customer_id from int_scope_customers))
   group by d.as_of, s.currency
 ),
 earliest as (

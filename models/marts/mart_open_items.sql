@@ -3,6 +3,7 @@
 -- Aging basis $basis: 'due' (as_of − due date) or 'invoice' (as_of − document date). Bucket 0 is
 -- "current" (age ≤ 0); bucket k ≥ 1 holds ages in (edge[k], edge[k+1]] of the ascending list
 -- $bucket_edges (e.g. '0,30,60,90,120' → 1–30, 31–60, 61–90, 91–120, 120+).
+-- Scope (optional, null = all): $segment and $collector_id of the customer, $document_currency of the line.
 with edges as (
   select list_transform(string_split($bucket_edges, ','), x -> trim(x)::integer) as edges
 )
@@ -37,3 +38,6 @@ left join int_fx_at_dates fx on fx.as_of = l.as_of and fx.currency = l.currency
 left join stg_customers c on c.customer_id = l.customer_id
 left join stg_customers pc on pc.customer_id = c.parent_group
 left join stg_collectors co on co.collector_id = c.collector_id
+where ($segment::varchar is null or c.segment = $segment::varchar)
+  and ($collector_id::varchar is null or c.collector_id = $collector_id::varchar)
+  and ($document_currency::varchar is null or l.currency = $document_currency::varchar)

@@ -25,12 +25,15 @@ const amounts = async (asOf = D, opts: Partial<Parameters<typeof agingReport>[1]
   const rows = await agingReport(t.wh, { asOf, baseCurrency: 'USD', ...opts });
   return rows[0]?.buckets.map((b) => b.amount) ?? [];
 };
-const lines = async (asOf = D) =>
-  t.wh.all<{ item_kind: string; item_id: string; line_no: number; open_amount: string; bucket: number }>(
-    `select item_kind, item_id, line_no, open_amount::varchar as open_amount, bucket from (${(await import('../../models/dag.ts')).compile('mart_open_items')})
-     order by item_kind, item_id, line_no`,
-    { as_of: asOf, base_currency: 'USD', bucket_edges: '0,30,60,90,120', basis: 'due' },
+const lines = async (asOf = D) => {
+  const { bindParams, compile } = await import('../../models/dag.ts');
+  const sql = `select item_kind, item_id, line_no, open_amount::varchar as open_amount, bucket from (${compile('mart_open_items')})
+     order by item_kind, item_id, line_no`;
+  return t.wh.all<{ item_kind: string; item_id: string; line_no: number; open_amount: string; bucket: number }>(
+    sql,
+    bindParams(sql, { as_of: asOf, base_currency: 'USD', bucket_edges: '0,30,60,90,120', basis: 'due' }),
   );
+};
 
 describe('bucket edges (due-date basis, default buckets)', () => {
   it('puts 0 in current, 30 in 1-30, 31 and 60 in 31-60, 61 and 90 in 61-90, 91 and 120 in 91-120, 121 in 120+', async () => {
