@@ -69,6 +69,8 @@ export interface LoadMeta {
   fileName?: string;
   kind: string;
   profile?: string | null;
+  /** sha256 of the profile's definition (see profileSha256 in profiles/load.ts); null without a profile. */
+  profileSha256?: string | null;
   /** Precomputed sha256 (hex) of the file's bytes; computed from `path` when omitted. */
   sha256?: string;
 }
@@ -104,17 +106,23 @@ export function deriveStatus(c: LoadCounts): LoadStatus {
   return 'loaded';
 }
 
-/** An earlier successful load of exactly these bytes as this kind, if any. */
+/**
+ * An earlier successful load of exactly these bytes as this kind read the same way (same profile name and
+ * definition), if any.
+ */
 export async function findPreviousLoad(
   conn: DuckDBConnection,
   sha256: string,
   kind: string,
+  profile: string | null = null,
+  profileSha256: string | null = null,
 ): Promise<{ loadRunId: string; fileName: string; rowsRead: number; rowsRejected: number } | undefined> {
   const reader = await conn.runAndReadAll(
     `select load_run_id::varchar as id, file_name, rows_read, rows_rejected from load_runs
      where file_sha256 = $1 and kind = $2 and status in ('loaded', 'partial')
+       and profile is not distinct from $3 and profile_sha256 is not distinct from $4
      order by load_run_id limit 1`,
-    [sha256, kind],
+    [sha256, kind, profile, profileSha256],
   );
   const row = reader.getRowObjectsJson()[0] as
     | { id: string; file_name: string; rows_read: number; rows_rejected: number }
@@ -129,18 +137,40 @@ export async function findPreviousLoad(
     : undefined;
 }
 
+/**
+ * An earlier successful load of these bytes under ANOTHER profile (or without one, e.g. as a canonical CSV).
+ * Loading them again that way is refused: the other reading may give the same transactions other ids
+ * (a payment keyed by its reference number in one profile, by customer+date+amount in another), and merging
+ * by id could then count them twice. The same profile with an edited definition is not a conflict: it keeps
+ * its ids, so its rows merge onto the earlier reading's.
+ */
+export async function findProfileConflict(
+  conn: DuckDBConnection,
+  sha256: string,
+  profile: string | null,
+): Promise<{ loadRunId: string; fileName: string; profile: string | null } | undefined> {
+  const reader = await conn.runAndReadAll(
+    `select load_run_id::varchar as id, file_name, profile from load_runs
+     where file_sha256 = $1 and status in ('loaded', 'partial') and profile is distinct from $2
+     order by load_run_id limit 1`,
+    [sha256, profile],
+  );
+  const row = reader.getRowObjectsJson()[0] as { id: string; file_name: string; profile: string | null } | undefined;
+  return row ? { loadRunId: row.id, fileName: row.file_name, profile: row.profile } : undefined;
+}
+
 export async function startLoadRun(
   conn: DuckDBConnection,
-  meta: { fileName: string; sha256: string; kind: string; profile: string | null },
+  meta: { fileName: string; sha256: string; kind: string; profile: string | null; profileSha256?: string | null },
 ): Promise<LoadRunHandle> {
   const reader = await conn.runAndReadAll(
-    `insert into load_runs (file_name, file_sha256, kind, profile, status, started_at)
-     values ($1, $2, $3, $4, 'running', $5::timestamp) returning load_run_id::varchar as id`,
-    [meta.fileName, meta.sha256, meta.kind, meta.profile, nowTimestamp()],
+    `insert into load_runs (file_name, file_sha256, kind, profile, profile_sha256, status, started_at)
+     values ($1, $2, $3, $4, $5, 'running', $6::timestamp) returning load_run_id::varchar as id`,
+    [meta.fileName, meta.sha256, meta.kind, meta.profile, meta.profileSha256 ?? null, nowTimestamp()],
   );
   const row = reader.getRowObjectsJson()[0] as { id: string } | undefined;
   if (!row) throw new ArIntelError('DATABASE', 'could not create a load_runs row', {}, 500);
-  return { loadRunId: row.id, ...meta };
+  return { loadRunId: row.id, fileName: meta.fileName, sha256: meta.sha256, kind: meta.kind, profile: meta.profile };
 }
 
 /** Appends rejected rows (one per problem; a row with two bad fields gives two entries). */
@@ -223,7 +253,7 @@ export function describeFailure(err: unknown): {
  */
 export async function recordFailedLoad(
   wh: Warehouse,
-  meta: { fileName: string; sha256: string; kind: string; profile: string | null },
+  meta: { fileName: string; sha256: string; kind: string; profile: string | null; profileSha256?: string | null },
   err: unknown,
   rowsRead = 0,
 ): Promise<IngestResult> {
@@ -281,10 +311,22 @@ export async function runLoad(
   } catch (err) {
     return recordFailedLoad(wh, { fileName, sha256: '', kind: meta.kind, profile }, err);
   }
-  const base = { fileName, sha256, kind: meta.kind, profile };
+  const profileSha256 = meta.profileSha256 ?? null;
+  const base = { fileName, sha256, kind: meta.kind, profile, profileSha256 };
   try {
     return await wh.transaction(async (conn) => {
-      const previous = await findPreviousLoad(conn, sha256, meta.kind);
+      const previous = await findPreviousLoad(conn, sha256, meta.kind, profile, profileSha256);
+      if (!previous) {
+        const other = await findProfileConflict(conn, sha256, profile);
+        if (other) {
+          const was = other.profile === null ? 'without a profile' : `under profile ${other.profile}`;
+          throw new FileError(
+            `the same file was already loaded ${was} (load run ${other.loadRunId}, ${other.fileName}); ` +
+              `loading it again ${profile === null ? 'without a profile' : `under profile ${profile}`} could count its rows twice under other ids, so nothing was loaded`,
+            { file: fileName, field: 'profile' },
+          );
+        }
+      }
       const run = await startLoadRun(conn, base);
       if (previous) {
         // Nothing is re-read or re-checked: every row the earlier load accepted counts as a duplicate.

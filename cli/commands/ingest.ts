@@ -16,7 +16,7 @@ const optionsSchema = z.object({
     .string()
     .refine((k) => kindNames().includes(k), { message: `--kind must be one of ${kindNames().join(', ')}` })
     .optional(),
-  profile: z.string().min(1, '--profile needs a profile name or a mapping .json path').optional(),
+  profile: z.string().min(1, '--profile needs a profile name or a mapping .json/.yaml path').optional(),
 });
 
 function table(rows: string[][]): string {
@@ -54,7 +54,7 @@ export function registerIngest(program: Command): void {
     )
     .argument('<files...>', 'CSV files to load')
     .option('--kind <kind>', `kind of the file(s) instead of detecting it: ${kindNames().join(', ')}`)
-    .option('--profile <name|mapping.json>', 'convert ERP/CRM exports with this profile (see `ar-intel profiles`); detected from the headers when omitted')
+    .option('--profile <name|mapping.json|mapping.yaml>', 'convert ERP/CRM exports with this profile (see `ar-intel profiles`); detected from the headers when omitted')
     .action(async (files: string[], rawOpts: unknown, cmd: Command) => {
       const parsed = optionsSchema.safeParse(rawOpts);
       if (!parsed.success) {

@@ -33,6 +33,6 @@ export function registerProfiles(program: Command): void {
         ]),
       );
       console.log('\nA file whose headers fit exactly one profile is detected by `ar-intel ingest`; otherwise pass --profile NAME or');
-      console.log('--profile mapping.json (format: docs/data-format.md, "ERP/CRM export profiles"; `ar-intel profiles NAME` prints a template).');
+      console.log('--profile mapping.json or mapping.yaml (format: docs/data-format.md, "ERP/CRM export profiles"; `ar-intel profiles NAME` prints a template).');
     });
 }

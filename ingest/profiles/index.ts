@@ -15,7 +15,7 @@ import type { SourceTable } from './table.ts';
 export type { CanonicalRecord, Conversion, RowIssue } from './apply.ts';
 export type { MappingProfile } from './schema.ts';
 export { applyProfile } from './apply.ts';
-export { builtinProfiles, loadProfile, detectProfile, parseProfileText } from './registry.ts';
+export { builtinProfiles, loadProfile, detectProfile, parseProfileText, parseProfileYaml } from './registry.ts';
 export { parseProfile, ProfileError } from './schema.ts';
 
 function isWorkbook(path: string, bytes: Uint8Array): boolean {

@@ -5,6 +5,7 @@
  * rejects go to the same load run's rejected_rows, and every rejected row names the source column
  * (e.g. `Amount in doc. curr. (amount)`), so a user can find it in the file they exported.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, openSync, readSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -57,12 +58,20 @@ function sourceColumns(records: readonly CanonicalRecord[]): Map<string, string>
   return new Map([...byField].map(([f, set]) => [f, `${[...set].join(' / ')} (${f})`]));
 }
 
+/**
+ * Identity of a profile's definition as parsed (defaults filled in), so the same mapping written in JSON
+ * or YAML, or with other whitespace, is the same reading of a file, and an edited mapping is another one.
+ */
+export function profileSha256(p: MappingProfile): string {
+  return createHash('sha256').update(JSON.stringify(p)).digest('hex');
+}
+
 function issueRow(i: RowIssue): RejectedRow {
   return { line: i.line, field: i.column, value: i.value, reason: i.reason };
 }
 
 export interface ProfileIngestOptions {
-  /** Built-in profile name or mapping .json path; detected from the headers when omitted. */
+  /** Built-in profile name or mapping .json/.yaml path; detected from the headers when omitted. */
   profile?: string;
   /** Name recorded in load_runs.file_name (default: base name of the path). */
   fileName?: string;
@@ -88,6 +97,7 @@ export async function ingestWithProfile(wh: Warehouse, path: string, opts: Profi
   }
   const profile = conv.profile;
   const profileDef = conv.profileDef;
+  const definition = profileSha256(profileDef);
   const kinds = [...new Set(profileDef.outputs.map((o) => o.kind))].sort((a, b) => order(a) - order(b));
   const produced = kinds.filter((k) => (conv.records.get(k)?.length ?? 0) > 0 || conv.rejected.some((r) => r.kind === k));
   // Rows no output took (and a file that produced nothing) are reported with the first kind.
@@ -101,7 +111,7 @@ export async function ingestWithProfile(wh: Warehouse, path: string, opts: Profi
       const issues = conv.rejected.filter((r) => r.kind === kind || (kind === homeKind && r.kind === null));
       const csvPath = join(dir, `${kind}.csv`);
       writeFileSync(csvPath, canonicalCsv(kind, records));
-      const result = await runLoad(wh, { path, fileName, kind, profile, sha256 }, async (conn, run) => {
+      const result = await runLoad(wh, { path, fileName, kind, profile, profileSha256: definition, sha256 }, async (conn, run) => {
         const counts =
           records.length > 0
             ? await mergeCanonicalCsv(conn, { loadRunId: run.loadRunId, fileName, profile }, csvPath, { kind })

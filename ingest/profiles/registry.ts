@@ -5,9 +5,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LineCounter, parseDocument } from 'yaml';
 import { ArIntelError, FileError } from '../../core/errors.ts';
 import { findHeader } from './apply.ts';
-import { parseProfile, ProfileError, type MappingProfile } from './schema.ts';
+import { parseProfile, ProfileError, type MappingProfile, type PathLocator } from './schema.ts';
 import type { SourceTable } from './table.ts';
 
 const BUILTIN_DIR = join(dirname(fileURLToPath(import.meta.url)), 'builtin');
@@ -23,6 +24,33 @@ export function parseProfileText(text: string, origin: string): MappingProfile {
   }
   return parseProfile(doc, origin);
 }
+
+/**
+ * A mapping profile written in YAML: the same document as the JSON form, checked by the same schema;
+ * every problem also names the line it sits on, since that is how people read a YAML file.
+ */
+export function parseProfileYaml(text: string, origin: string): MappingProfile {
+  const lineCounter = new LineCounter();
+  // uniqueKeys: a key given twice is a mistake to report, not a silent "last one wins".
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const first = doc.errors[0];
+  if (first) {
+    const at = lineCounter.linePos(first.pos[0]);
+    throw new ProfileError(`not valid YAML (line ${at.line}, column ${at.col}): ${first.message.split('\n')[0] ?? ''}`, origin);
+  }
+  const locate: PathLocator = (path) => {
+    // The deepest node that exists on the path: a missing field is reported at its parent's line.
+    for (let k = path.length; k >= 0; k--) {
+      const node: unknown = doc.getIn(path.slice(0, k) as unknown[], true);
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      if (range) return `line ${lineCounter.linePos(range[0]).line}`;
+    }
+    return undefined;
+  };
+  return parseProfile(doc.toJS({ maxAliasCount: 100 }), origin, locate);
+}
+
+const YAML_EXT = new Set(['.yaml', '.yml']);
 
 export function builtinProfiles(): MappingProfile[] {
   if (!builtinCache) {
@@ -47,7 +75,7 @@ export function builtinProfile(name: string): MappingProfile | undefined {
   return builtinProfiles().find((p) => p.name === name);
 }
 
-/** A built-in profile name, or a path to a mapping file (anything ending in .json or containing a slash). */
+/** A built-in profile name, or a path to a mapping file (.json, .yaml or .yml, or anything containing a slash). */
 export function loadProfile(ref: string): MappingProfile {
   const builtin = builtinProfile(ref);
   if (builtin) return builtin;
@@ -57,12 +85,13 @@ export function loadProfile(ref: string): MappingProfile {
       'VALIDATION',
       `unknown profile "${ref}" (built-in: ${builtinProfiles()
         .map((p) => p.name)
-        .join(', ')}; or give the path of a mapping .json file)`,
+        .join(', ')}; or give the path of a mapping .json or .yaml file)`,
       { field: 'profile' },
     );
   }
-  if (extname(ref).toLowerCase() !== '.json') {
-    throw new ProfileError('mapping profiles are JSON files (.json)', ref);
+  const ext = extname(ref).toLowerCase();
+  if (ext !== '.json' && !YAML_EXT.has(ext)) {
+    throw new ProfileError('mapping profiles are JSON (.json) or YAML (.yaml, .yml) files', ref);
   }
   let text: string;
   try {
@@ -70,7 +99,8 @@ export function loadProfile(ref: string): MappingProfile {
   } catch (err) {
     throw new FileError(`cannot read the mapping profile: ${(err as Error).message}`, { file: ref });
   }
-  return parseProfileText(text.replace(/^\uFEFF/, ''), basename(ref));
+  const body = text.replace(/^\uFEFF/, '');
+  return YAML_EXT.has(ext) ? parseProfileYaml(body, basename(ref)) : parseProfileText(body, basename(ref));
 }
 
 /** The one built-in profile whose required headers the file has; otherwise an error listing what fits. */
@@ -79,7 +109,7 @@ export function detectProfile(table: SourceTable, profiles: MappingProfile[] = b
   if (fits.length === 1) return fits[0] as MappingProfile;
   if (fits.length === 0) {
     throw new FileError(
-      `no built-in profile matches this file's headers; pass --profile with one of ${profiles.map((p) => p.name).join(', ')} or a mapping .json file`,
+      `no built-in profile matches this file's headers; pass --profile with one of ${profiles.map((p) => p.name).join(', ')} or a mapping .json/.yaml file`,
       { file: table.file },
     );
   }

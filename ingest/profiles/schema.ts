@@ -228,10 +228,19 @@ export class ProfileError extends ArIntelError {
   }
 }
 
-/** Validates a parsed JSON document as a mapping profile; the error lists every problem with its JSON path. */
-export function parseProfile(doc: unknown, origin: string): MappingProfile {
+/** Where a path sits in the source text (e.g. "line 12"), when the format can tell. */
+export type PathLocator = (path: readonly PropertyKey[]) => string | undefined;
+
+/**
+ * Validates a parsed JSON or YAML document as a mapping profile; the error lists every problem with its
+ * path, and with its line when a locator is given (YAML keeps node positions, JSON.parse does not).
+ */
+export function parseProfile(doc: unknown, origin: string, locate?: PathLocator): MappingProfile {
   const result = profileSchema.safeParse(doc);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  ${jsonPath(issue.path)}: ${issue.message}`);
+  const lines = result.error.issues.map((issue) => {
+    const where = locate?.(issue.path);
+    return `  ${jsonPath(issue.path)}${where ? ` (${where})` : ''}: ${issue.message}`;
+  });
   throw new ProfileError(`invalid mapping profile:\n${[...new Set(lines)].join('\n')}`, origin);
 }
