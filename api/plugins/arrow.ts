@@ -9,8 +9,9 @@
  * JSON body, so both representations carry exactly the validated rows; error responses stay JSON.
  *
  * Types: strings, enums and dates → Utf8 (money stays a decimal string, as in JSON: never a float), integers →
- * Int64, other numbers → Float64, booleans → Bool, anything nested → Utf8 holding its JSON. The other top-level
- * fields of the body (e.g. `asOf`) travel as JSON in the schema metadata key `ar-intel:meta`.
+ * Int64, other numbers → Float64, booleans → Bool, anything nested → Utf8 holding its JSON (field metadata
+ * `ar-intel:encoding` = `json`). The other top-level fields of the body (e.g. `asOf`) travel as JSON in the
+ * schema metadata key `ar-intel:meta`.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -31,6 +32,8 @@ import {
 import { z } from 'zod';
 
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
+/** Field metadata key marking a Utf8 column that holds JSON (nested objects and arrays, mixed unions). */
+export const JSON_ENCODING_KEY = 'ar-intel:encoding';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -109,7 +112,8 @@ export function rowsToArrowStream(
   rows: readonly Record<string, unknown>[],
   metadata: Record<string, string> = {},
 ): Uint8Array {
-  const fields = columns.map((c) => new Field(c.name, arrowType(c.kind), c.nullable));
+  // nested values travel as JSON text; the field says so, so a client knows which columns to parse
+  const fields = columns.map((c) => new Field(c.name, arrowType(c.kind), c.nullable, c.kind === 'json' ? new Map([[JSON_ENCODING_KEY, 'json']]) : undefined));
   const schema = new Schema(fields, new Map(Object.entries(metadata)));
   const children = columns.map((c, i) => {
     const type = fields[i]!.type;
@@ -179,6 +183,8 @@ async function onSend(req: FastifyRequest, reply: FastifyReply, payload: unknown
   if (table === undefined) return payload;
   void reply.header('vary', 'Accept');
   if (reply.statusCode !== 200 || typeof payload !== 'string' || !prefersArrow(req.headers.accept)) return payload;
+  // a route may answer another format on request (the worklist's ?format=csv): only its JSON turns into Arrow
+  if (!/^application\/json\b/.test(String(reply.getHeader('content-type') ?? ''))) return payload;
   const body = JSON.parse(payload) as Record<string, unknown>;
   const rows = body[table] as Record<string, unknown>[];
   const rest = Object.fromEntries(Object.entries(body).filter(([k]) => k !== table));

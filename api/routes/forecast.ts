@@ -31,6 +31,7 @@ export const forecastRoutes: FastifyPluginAsync = async (fastify) => {
         querystring: z.object({ asOf: isoDate.optional(), weeks: z.coerce.number().int().min(1).max(52).default(13), currency: Currency.optional() }),
         response: { 200: z.object({ asOf: z.string(), currency: z.string(), source: Source, runId: z.string().nullable(), weeks: z.array(Week) }) },
       },
+      config: { arrowTable: 'weeks' },
     },
     async (req) => cashForecast(app.warehouse, app.config.baseCurrency, req.query),
   );

@@ -57,6 +57,7 @@ export const scoreRoutes: FastifyPluginAsync = async (fastify) => {
         }),
         response: { 200: z.object({ asOf: z.string(), items: z.array(CustomerScoreItem) }) },
       },
+      config: { arrowTable: 'items' },
     },
     async (req) => listCustomerScores(app.warehouse, req.query),
   );
@@ -91,6 +92,7 @@ export const scoreRoutes: FastifyPluginAsync = async (fastify) => {
         }),
         response: { 200: z.object({ asOf: z.string(), total: z.number().int(), items: z.array(InvoiceScoreItem) }) },
       },
+      config: { arrowTable: 'items' },
     },
     async (req) => listInvoiceScores(app.warehouse, req.query),
   );

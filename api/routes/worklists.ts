@@ -102,6 +102,7 @@ export const worklistRoutes: FastifyPluginAsync = async (fastify) => {
         querystring: Query,
         response: { 200: Worklist },
       },
+      config: { arrowTable: 'items' },
     },
     async (req, reply) => serve(req.query, { queue: 'team' }, reply),
   );
@@ -115,6 +116,7 @@ export const worklistRoutes: FastifyPluginAsync = async (fastify) => {
         querystring: Query,
         response: { 200: Worklist },
       },
+      config: { arrowTable: 'items' },
     },
     async (req, reply) => {
       const known = await app.warehouse.one('select 1 as ok from collectors where collector_id = $1', [req.params.collectorId]);
