@@ -16,6 +16,7 @@ applications as (
     a.payment_id,
     p.currency as payment_currency,
     a.amount,
+    a.payment_amount,
     -- a payment applied to a credit note that was itself issued against an invoice reopens that invoice
     case when i.invoice_id is not null then 'invoice'
          when sc.credit_note_id is not null then 'credit_note'
@@ -49,5 +50,5 @@ from applications
 union all
 -- on the payment: what is applied to invoices is no longer unapplied cash; a credit consumed adds to it
 select 'payment', payment_id, effective_date,
-       case when to_credit_note then -amount else amount end, payment_currency, 'application'
+       case when to_credit_note then -payment_amount else payment_amount end, payment_currency, 'application'
 from applications

@@ -20,7 +20,15 @@ export const StoredCandidate = z.object({
   rule: z.string(),
   confidence: z.number(),
   allocations: z.array(
-    z.object({ invoiceId: z.string().nullable(), creditNoteId: z.string().nullable(), amount: money, discounted: z.boolean() }),
+    z.object({
+      invoiceId: z.string().nullable(),
+      creditNoteId: z.string().nullable(),
+      amount: money,
+      discounted: z.boolean(),
+      /** Cross-currency candidates: what the allocation takes from the payment, in its currency. */
+      paymentAmount: money.optional(),
+      fxRate: z.number().nullable().optional(),
+    }),
   ),
   onAccount: money,
   deduction: z.object({ invoiceId: z.string(), amount: money, cause: z.string(), because: z.string() }).nullable(),
@@ -80,7 +88,7 @@ interface PaymentFacts extends Record<string, unknown> {
 async function paymentFacts(conn: DuckDBConnection, paymentId: string): Promise<PaymentFacts> {
   const reader = await conn.runAndReadAll(
     `select p.payment_id, strftime(p.received_date, '%Y-%m-%d') as received_date, p.currency, p.bank_account,
-            ((p.amount - coalesce((select sum(amount) from payment_applications a where a.payment_id = p.payment_id), 0)
+            ((p.amount - coalesce((select sum(coalesce(payment_amount, amount)) from payment_applications a where a.payment_id = p.payment_id), 0)
                        - coalesce((select sum(amount) from cash_app_on_account o where o.payment_id = p.payment_id), 0)) * 100)::bigint::varchar as remaining_cents
      from payments p where p.payment_id = $1`,
     [paymentId],
@@ -161,12 +169,13 @@ export async function decideMatch(wh: Warehouse, input: MatchDecision, now: stri
       return { paymentId: d.paymentId, status: 'rejected', applications: [], onAccount: '0.00', learnedAccount: null, remainingCandidates: rest.length };
     }
 
-    const wanted: { kind: 'invoice' | 'credit_note'; id: string; cents: bigint; discounted: boolean }[] = chosen
+    const wanted: { kind: 'invoice' | 'credit_note'; id: string; cents: bigint; discounted: boolean; paymentCents?: bigint; fxRate?: number | null }[] = chosen
       ? chosen.allocations.map((a) => ({
           kind: a.invoiceId !== null ? ('invoice' as const) : ('credit_note' as const),
           id: a.invoiceId ?? a.creditNoteId ?? '',
           cents: cents(a.amount),
           discounted: a.discounted,
+          ...(a.paymentAmount !== undefined ? { paymentCents: cents(a.paymentAmount), fxRate: a.fxRate ?? null } : {}),
         }))
       : (d.allocations ?? []).map((a) => ({
           kind: a.invoiceId !== undefined ? ('invoice' as const) : ('credit_note' as const),
@@ -182,7 +191,8 @@ export async function decideMatch(wh: Warehouse, input: MatchDecision, now: stri
     for (const [i, w] of wanted.entries()) {
       const t = await target(conn, w.kind, w.id);
       const field = `allocations.${i}`;
-      if (t.currency !== pay.currency) {
+      // Only a matcher's cross-currency candidate says what a document in another currency takes from the payment.
+      if (t.currency !== pay.currency && w.paymentCents === undefined) {
         throw new ArIntelError('VALIDATION', `${w.id} is in ${t.currency}, payment ${d.paymentId} in ${pay.currency}`, { field });
       }
       const used = w.cents < 0n ? -w.cents : w.cents;
@@ -193,7 +203,7 @@ export async function decideMatch(wh: Warehouse, input: MatchDecision, now: stri
       targets.push(t);
     }
     const remaining = BigInt(pay.remaining_cents);
-    const total = wanted.reduce((s, w) => s + w.cents, 0n) + onAccount;
+    const total = wanted.reduce((s, w) => s + (w.paymentCents ?? w.cents), 0n) + onAccount;
     if (total > remaining) {
       throw new ArIntelError('CONFLICT', `payment ${d.paymentId} has ${formatMoney(remaining)} unapplied; this match needs ${formatMoney(total)}`, { field: 'allocations' }, 409);
     }
@@ -205,19 +215,23 @@ export async function decideMatch(wh: Warehouse, input: MatchDecision, now: stri
     await appendRows(
       conn,
       'payment_applications',
-      `application_id varchar, payment_id varchar, invoice_id varchar, credit_note_id varchar, amount varchar, applied_date varchar, rule varchar, confidence double, evidence varchar`,
+      `application_id varchar, payment_id varchar, invoice_id varchar, credit_note_id varchar, amount varchar, payment_amount varchar, fx_rate double, applied_date varchar, rule varchar, confidence double, evidence varchar`,
       wanted.map((w, i) => [
         `${idBase}-${i + 1}`,
         d.paymentId,
         w.kind === 'invoice' ? w.id : null,
         w.kind === 'credit_note' ? w.id : null,
         formatMoney(w.cents),
+        w.paymentCents === undefined ? null : formatMoney(w.paymentCents),
+        w.fxRate ?? null,
         pay.received_date,
         rule,
         chosen ? chosen.confidence : null,
         evidence,
       ]),
-      `select application_id, payment_id, invoice_id, credit_note_id, amount::decimal(18, 2), applied_date::date, 'manual', rule, confidence, evidence, null, null, null from staged`,
+      `(application_id, payment_id, invoice_id, credit_note_id, amount, payment_amount, fx_rate, applied_date, method, rule, confidence, evidence)
+       select application_id, payment_id, invoice_id, credit_note_id, amount::decimal(18, 2), payment_amount::decimal(18, 2), fx_rate::decimal(18, 8),
+              applied_date::date, 'manual', rule, confidence, evidence from staged`,
     );
     const customerId = targets[0]?.customerId ?? chosen?.customerId ?? null;
     if (onAccount > 0n) {

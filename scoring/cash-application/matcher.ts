@@ -9,6 +9,7 @@ import { NameIndex } from './names.ts';
 import { ReferenceIndex, coreKeys, plainRef, referenceTokens, statedAmounts, withinOneEdit, type RefStrength } from './references.ts';
 import { findSmallestSubsets, findSubsets, type SubsetItem } from './subset-sum.ts';
 import { discountedAmount, discountedCents, guessDeductionCause, type DeductionCause } from './terms.ts';
+import { FxRates, fxAllocations, fxEvidence, fxFit } from './match-fx.ts';
 
 export interface OpenItem {
   readonly kind: 'invoice' | 'credit_note';
@@ -53,6 +54,10 @@ export interface Allocation {
   /** Cash put on the item; negative for a credit note the payer deducted. */
   readonly cents: bigint;
   readonly discounted: boolean;
+  /** Cross-currency only: what the allocation takes from the payment, in the payment's currency. */
+  readonly paymentCents?: bigint;
+  /** Cross-currency only: payment currency → document currency rate used. */
+  readonly fxRate?: number;
 }
 
 export interface Deduction {
@@ -80,6 +85,8 @@ export interface MatchOptions {
   readonly maxSubsetItems: number;
   readonly maxSubsetNodes: number;
   readonly maxCandidates: number;
+  /** A payment in another currency pays documents when, converted, it is within this share of them. */
+  readonly fxTolerance: number;
 }
 
 export const DEFAULT_MATCH_OPTIONS: MatchOptions = {
@@ -88,6 +95,7 @@ export const DEFAULT_MATCH_OPTIONS: MatchOptions = {
   maxSubsetItems: 30,
   maxSubsetNodes: 20_000,
   maxCandidates: 5,
+  fxTolerance: 0.02,
 };
 
 export interface MatchOutcome {
@@ -141,6 +149,8 @@ export class MatchContext {
   private readonly reviewed = new Set<string>();
   private readonly parentOf = new Map<string, string>();
   private readonly childrenOf = new Map<string, string[]>();
+  /** Rates for cross-currency matches (fx_rates); empty: payments only match documents in their currency. */
+  fx = new FxRates();
 
   constructor(
     items: Iterable<OpenItem>,
@@ -201,6 +211,12 @@ export class MatchContext {
 
   lookupReference(token: string) {
     return this.refIndex.lookup(token);
+  }
+
+  /** Open items of a customer and its subsidiaries in currencies other than `currency`. */
+  familyItemsInOtherCurrencies(customerId: string, currency: string): OpenItem[] {
+    const ids = [customerId, ...(this.childrenOf.get(customerId) ?? [])];
+    return ids.flatMap((id) => (this.byCustomer.get(id) ?? []).filter((it) => it.openCents > 0n && it.currency !== currency)).sort(byDue);
   }
 
   /** Open items of a customer and of its subsidiaries, which a parent may pay for. */
@@ -463,10 +479,12 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
     }
     return own;
   };
+  const anySignal = !!p.customerId || !!accountKey(p.bankAccount) || !!p.payerName;
+  const referenceFactor = (cid: string, cust: CustomerEvidence | undefined) =>
+    cust && cust.score >= 0.7 ? 1 : strongOther(cid) ? 0.75 : anySignal ? 0.92 : 0.97;
   for (const [cid, g] of byCust) {
     const cust = support(cid);
-    const anySignal = !!p.customerId || !!accountKey(p.bankAccount) || !!p.payerName;
-    const customerFactor = cust && cust.score >= 0.7 ? 1 : strongOther(cid) ? 0.75 : anySignal ? 0.92 : 0.97;
+    const customerFactor = referenceFactor(cid, cust);
     const why = [`referenced: ${g.tokens.join(', ')}`, ...(cust?.why ?? [])];
     const items = [...g.items].sort(byDue);
     const sum = total(items);
@@ -619,6 +637,12 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
     }
   }
 
+  // ---- Rule family 1b: documents referenced in another currency than the payment's.
+  proposals.push(...fxReferenceProposals(ctx, p, hits, (cid) => {
+    const cust = support(cid);
+    return { factor: referenceFactor(cid, cust), why: cust?.why ?? [] };
+  }));
+
   // ---- Rule family 2: the customer is known (id, account, name); the amount picks the items.
   const ranked = [...evidence.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, 3);
   const refCustomers = new Set(byCust.keys());
@@ -630,6 +654,8 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
     const dampen = refCustomers.has(cid) ? 0.9 : 1;
     const cf = ev.score * dampen;
     if (items.length === 0) {
+      // Nothing open in the payment's currency: the payment may pay documents in another one.
+      proposals.push(...fxAmountProposals(ctx, p, cid, why, cf));
       proposals.push(make({ customerId: cid, rule: 'on_account_no_open_items', base: 0.6, allocations: [], onAccountCents: R, evidence: [...why, 'customer has no open items'] }, cf));
       continue;
     }
@@ -731,6 +757,120 @@ export function proposeMatches(ctx: MatchContext, p: PaymentToMatch): Proposal[]
   }
 
   return rank(ctx, p, proposals);
+}
+
+/**
+ * Documents named in the remittance that are in another currency than the payment: converted at the
+ * rate of the value date, the payment settles them when it is within the tolerance of what is open.
+ */
+function fxReferenceProposals(
+  ctx: MatchContext,
+  p: PaymentToMatch,
+  hits: readonly { item: OpenItem; token: string; strength: RefStrength }[],
+  customer: (cid: string) => { factor: number; why: string[] },
+): Proposal[] {
+  const groups = new Map<string, { cid: string; currency: string; items: OpenItem[]; strength: number; tokens: string[] }>();
+  for (const h of hits) {
+    if (h.item.openCents <= 0n || h.item.currency === p.currency) continue;
+    const key = `${h.item.customerId}|${h.item.currency}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { cid: h.item.customerId, currency: h.item.currency, items: [], strength: 1, tokens: [] }));
+    if (g.items.includes(h.item)) continue;
+    g.items.push(h.item);
+    g.strength = Math.min(g.strength, STRENGTH_FACTOR[h.strength]);
+    g.tokens.push(`${h.token}→${h.item.id} (${h.strength}, ${h.item.currency})`);
+  }
+  const out: Proposal[] = [];
+  const date = p.valueDate ?? p.receivedDate;
+  const tol = ctx.options.fxTolerance;
+  for (const g of groups.values()) {
+    const items = [...g.items].sort(byDue);
+    // Credit notes in the remittance would need a netting rule across currencies; leave them to people.
+    if (items.some((it) => it.kind !== 'invoice')) continue;
+    const open = total(items);
+    const { factor, why } = customer(g.cid);
+    const evidence = [`referenced: ${g.tokens.join(', ')}`, ...why];
+    const conversion = ctx.fx.convert(p.currency, g.currency, date);
+    if (!conversion) {
+      out.push(
+        make(
+          {
+            customerId: g.cid,
+            rule: 'reference_fx_no_rate',
+            base: 0.5,
+            allocations: [],
+            evidence: [...evidence, `payment in ${p.currency}, documents in ${g.currency}: no ${p.currency}/${g.currency} rate within ${ctx.fx.maxAgeDays} days before ${date}`],
+          },
+          factor,
+        ),
+      );
+      continue;
+    }
+    const fit = fxFit(conversion, p.amountCents, open, tol);
+    out.push(
+      make(
+        {
+          customerId: g.cid,
+          rule: fit.within ? 'reference_fx' : 'reference_fx_mismatch',
+          base: fit.within ? 0.96 : 0.55,
+          allocations: fxAllocations(items, p.amountCents, conversion.rate),
+          evidence: [...evidence, fxEvidence(fit, p.amountCents, p.currency, open, g.currency, tol)],
+        },
+        g.strength * factor,
+      ),
+    );
+  }
+  return out;
+}
+
+/**
+ * A known customer with nothing open in the payment's currency: one open invoice in another currency
+ * whose amount the converted payment meets within the tolerance (or all of a currency's open invoices
+ * together). Several that fit are candidates for a person, never applied.
+ */
+function fxAmountProposals(ctx: MatchContext, p: PaymentToMatch, cid: string, why: readonly string[], cf: number): Proposal[] {
+  const others = ctx.familyItemsInOtherCurrencies(cid, p.currency).filter((it) => it.kind === 'invoice');
+  if (others.length === 0) return [];
+  const date = p.valueDate ?? p.receivedDate;
+  const tol = ctx.options.fxTolerance;
+  const singles: { items: OpenItem[]; fit: ReturnType<typeof fxFit>; currency: string }[] = [];
+  const wholes: { items: OpenItem[]; fit: ReturnType<typeof fxFit>; currency: string }[] = [];
+  for (const currency of new Set(others.map((it) => it.currency))) {
+    const conversion = ctx.fx.convert(p.currency, currency, date);
+    if (!conversion) continue;
+    const pool = others.filter((it) => it.currency === currency);
+    for (const it of pool) {
+      const fit = fxFit(conversion, p.amountCents, it.openCents, tol);
+      if (fit.within) singles.push({ items: [it], fit, currency });
+    }
+    if (pool.length > 1) {
+      const fit = fxFit(conversion, p.amountCents, total(pool), tol);
+      if (fit.within) wholes.push({ items: pool, fit, currency });
+    }
+  }
+  // The closest fit first; one that stands alone may apply, several are only candidates.
+  singles.sort((a, b) => a.fit.difference - b.fit.difference);
+  const build = (c: (typeof singles)[number], rule: string, base: number, note: string) =>
+    make(
+      {
+        customerId: cid,
+        rule,
+        base,
+        allocations: fxAllocations(c.items, p.amountCents, c.fit.conversion.rate),
+        evidence: [...why, note, fxEvidence(c.fit, p.amountCents, p.currency, total(c.items), c.currency, tol)],
+      },
+      cf,
+    );
+  const out: Proposal[] = [];
+  const only = singles.length === 1 && wholes.length === 0 ? singles[0] : undefined;
+  if (only) out.push(build(only, 'amount_fx', 0.93, `no open items in ${p.currency}; the only open invoice that the converted amount meets`));
+  else {
+    singles.slice(0, ctx.options.maxCandidates).forEach((c, i) => out.push(build(c, 'amount_fx_ambiguous', 0.6 - i * 0.01, `one of ${singles.length + wholes.length} ways the converted amount fits open invoices`)));
+  }
+  const whole = wholes.length === 1 && singles.length === 0 ? wholes[0] : undefined;
+  if (whole) out.push(build(whole, 'amount_fx_all_open', 0.9, `no open items in ${p.currency}; converted amount = all ${whole.items.length} open ${whole.currency} invoices`));
+  else for (const w of wholes) out.push(build(w, 'amount_fx_ambiguous', 0.58, `converted amount fits all open ${w.currency} invoices, but other combinations fit too`));
+  return out;
 }
 
 function lateDiscountOf(it: OpenItem): bigint | null {

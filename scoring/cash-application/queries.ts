@@ -67,7 +67,8 @@ export const CUSTOMERS_SQL = `select customer_id, name, parent_id from customers
 /** $1 = as-of date. Payments received by the as-of date with cash not yet applied or parked on account. */
 export const PENDING_PAYMENTS_SQL = `
 with applied as (
-  select payment_id, sum(amount) as applied from payment_applications group by payment_id
+  -- cross-currency applications carry what they took from the payment in payment_amount
+  select payment_id, sum(coalesce(payment_amount, amount)) as applied from payment_applications group by payment_id
 ), parked as (
   select payment_id, sum(amount) as parked from cash_app_on_account group by payment_id
 )
@@ -108,6 +109,13 @@ select bank_account, customer_id, sum(n)::integer as n
 from (select * from applied union all select * from named union all select * from taught)
 where customer_id is not null
 group by 1, 2
+`;
+
+/** $1 = as-of date. Exchange rates known by the as-of date, for cross-currency matches (match-fx.ts). */
+export const FX_RATES_SQL = `
+select strftime(rate_date, '%Y-%m-%d') as rate_date, upper(currency) as currency, upper(base_currency) as base_currency, rate::varchar as rate
+from fx_rates
+where rate_date <= $1::date
 `;
 
 export const REJECTIONS_SQL = `select payment_id, target from cash_app_rejections`;
