@@ -3,14 +3,14 @@
  * profiles: what `ar-intel demo --format …` emits, and what the round-trip tests feed back through ingest.
  */
 import { renderNetsuite } from './netsuite.ts';
-import { renderQuickbooks } from './quickbooks.ts';
+import { renderQuickbooks, renderQuickbooksInvoiceList } from './quickbooks.ts';
 import { renderSalesforce } from './salesforce.ts';
 import { renderSap } from './sap.ts';
 import { renderXero } from './xero.ts';
 import type { CanonicalSet, RenderedFile } from './format.ts';
 
 export type { CanonicalRow, CanonicalSet, RenderedFile } from './format.ts';
-export { renderNetsuite, renderQuickbooks, renderSalesforce, renderSap, renderXero };
+export { renderNetsuite, renderQuickbooks, renderQuickbooksInvoiceList, renderSalesforce, renderSap, renderXero };
 
 export const EXPORT_FORMATS = ['netsuite', 'sap', 'quickbooks', 'xero', 'salesforce'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -31,7 +31,8 @@ export function renderFormat(format: ExportFormat, set: CanonicalSet): RenderedF
     case 'sap':
       return renderSap(set);
     case 'quickbooks':
-      return renderQuickbooks(set);
+      // Both reports people export for receivables: the A/R Aging Detail (open items) and the Invoice List.
+      return [...renderQuickbooks(set), renderQuickbooksInvoiceList(set)];
     case 'xero':
       return renderXero(set);
     case 'salesforce':

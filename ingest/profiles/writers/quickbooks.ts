@@ -71,3 +71,39 @@ export function renderQuickbooks(set: CanonicalSet, opts: { asOf?: string; compa
   const title = [opts.company ?? 'ar-intel demo company', 'A/R Aging Detail', `As of ${MONTHS[Number(m) - 1] ?? ''} ${Number(d)}, ${y}`, ''];
   return [{ name: 'ar-aging-detail.csv', content: `${title.map((t) => (t.includes(',') ? `"${t}"` : t)).join('\n')}\n${csvText(QUICKBOOKS_HEADER, rows)}` }];
 }
+
+export const QUICKBOOKS_INVOICE_LIST_HEADER = ['Date', 'Num', 'Customer', 'Memo/Description', 'Due Date', 'Amount', 'Open Balance'];
+
+/**
+ * Canonical invoices as a QuickBooks Online Invoice List report (profile quickbooks-invoice-list): every invoice
+ * dated on or before the as-of date with its open balance then; a Currency column only when some invoice is not
+ * in USD (as a multicurrency company's report shows it).
+ */
+export function renderQuickbooksInvoiceList(set: CanonicalSet, opts: { asOf?: string; company?: string } = {}): RenderedFile {
+  const applied = appliedTotals(set);
+  const invoices = rowsOf(set, 'invoices');
+  const asOf = opts.asOf ?? invoices.reduce((a, i) => ((i.invoice_date ?? '') > a ? (i.invoice_date ?? '') : a), '');
+  const multiCurrency = invoices.some((i) => (i.currency ?? 'USD') !== 'USD');
+  const rows: string[][] = [];
+  let total = 0n;
+  let totalOpen = 0n;
+  const sorted = invoices.filter((i) => (i.invoice_date ?? '') <= asOf).sort((a, b) => (`${a.invoice_date}${a.invoice_id}` < `${b.invoice_date}${b.invoice_id}` ? -1 : 1));
+  for (const i of sorted) {
+    const paid = i.paid_date && i.paid_date <= asOf ? cents(i.paid_amount) : 0n;
+    const appliedCents = applied.byInvoice.get(i.invoice_id ?? '')?.cents ?? 0n;
+    let open = cents(i.amount) - appliedCents - paid;
+    if (open < 0n) open = 0n;
+    total += cents(i.amount);
+    totalOpen += open;
+    const memo = i.po_number ? `PO ${i.po_number}` : '';
+    const cells = [date(i.invoice_date), i.invoice_id ?? '', i.customer_id ?? '', memo, date(i.due_date), formatAmount(i.amount ?? '', US), formatAmount(formatMoney(open), US)];
+    rows.push(multiCurrency ? [...cells, i.currency ?? ''] : cells);
+  }
+  // A multicurrency report has no meaningful grand total across currencies; QuickBooks then totals in home currency,
+  // which the demo does not know, so the TOTAL row only carries amounts for a single-currency list.
+  const totalRow = ['TOTAL', '', '', '', '', multiCurrency ? '' : `$${formatAmount(formatMoney(total), US)}`, multiCurrency ? '' : `$${formatAmount(formatMoney(totalOpen), US)}`];
+  rows.push(multiCurrency ? [...totalRow, ''] : totalRow);
+  const header = multiCurrency ? [...QUICKBOOKS_INVOICE_LIST_HEADER, 'Currency'] : QUICKBOOKS_INVOICE_LIST_HEADER;
+  const title = [opts.company ?? 'ar-intel demo company', 'Invoice List', 'All Dates', ''];
+  return { name: 'invoice-list.csv', content: `${title.join('\n')}\n${csvText(header, rows)}` };
+}
