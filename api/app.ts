@@ -15,6 +15,8 @@ import type { Config } from '../core/config.ts';
 import type { Warehouse } from '../core/warehouse.ts';
 import { errorHandler } from './plugins/error-handler.ts';
 import { installAuth } from './plugins/auth.ts';
+import { installDataVersion } from './plugins/data-version.ts';
+import { installReadCache } from './plugins/read-cache.ts';
 import { arrowNegotiation } from './plugins/arrow.ts';
 import { dashboards } from './plugins/dashboards.ts';
 import { routes } from './routes/index.ts';
@@ -49,7 +51,9 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
     void reply.code(404).send({ statusCode: 404, code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` });
   });
 
+  installDataVersion(app);
   await installAuth(app);
+  installReadCache(app);
 
   await app.register(fastifySwagger, {
     openapi: {

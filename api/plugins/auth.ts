@@ -6,8 +6,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
-import { findPrincipal, type Principal } from '../access/keys.ts';
+import { findPrincipal, hashKey, type Principal } from '../access/keys.ts';
 import { accessFor, type ResolvedAccess } from '../access/policy.ts';
+import { requestStamp } from './data-version.ts';
+import { StampedCache } from './stamped-cache.ts';
 
 export const SESSION_COOKIE = 'ar_intel_key';
 
@@ -43,13 +45,41 @@ function deny(reply: FastifyReply, status: 401 | 403, message: string): FastifyR
   return reply.code(status).send({ statusCode: status, code: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', message });
 }
 
-async function ownsCustomer(app: FastifyInstance, collectorId: string, customerId: string): Promise<boolean> {
-  const row = await app.warehouse.one('select 1 as ok from customers where customer_id = $1 and collector_id = $2', [customerId, collectorId]);
-  return row !== undefined;
+/**
+ * Key lookups and portfolio checks are asked on every request, with the same few answers: they are kept
+ * for as long as the keys (any creation or revocation changes the stamp) and the data stay as they were.
+ * Only found keys are kept, so a key created a moment ago is never refused from memory.
+ */
+function principalLookup(app: FastifyInstance) {
+  const memo = new StampedCache<Principal>({ max: 10_000 });
+  return async (req: FastifyRequest, secret: string): Promise<Principal | undefined> => {
+    const stamp = await requestStamp(app, req);
+    const hash = hashKey(secret);
+    const known = stamp ? memo.get(stamp.seq, stamp.keys, hash) : undefined;
+    if (known) return known;
+    const found = await findPrincipal(app.warehouse, secret);
+    if (found && stamp) memo.set(stamp.seq, stamp.keys, hash, found);
+    return found;
+  };
+}
+
+function portfolioCheck(app: FastifyInstance) {
+  const memo = new StampedCache<boolean>({ max: 100_000 });
+  return async (req: FastifyRequest, collectorId: string, customerId: string): Promise<boolean> => {
+    const stamp = await requestStamp(app, req);
+    const key = `${collectorId}\u0000${customerId}`;
+    const known = stamp ? memo.get(stamp.seq, stamp.data, key) : undefined;
+    if (known !== undefined) return known;
+    const row = await app.warehouse.one('select 1 as ok from customers where customer_id = $1 and collector_id = $2', [customerId, collectorId]);
+    if (stamp) memo.set(stamp.seq, stamp.data, key, row !== undefined);
+    return row !== undefined;
+  };
 }
 
 export async function installAuth(app: FastifyInstance): Promise<void> {
   await app.register(fastifyCookie);
+  const principalOf = principalLookup(app);
+  const ownsCustomer = portfolioCheck(app);
   app.decorateRequest('principal', null);
   app.decorateRequest('audit', null);
 
@@ -79,7 +109,7 @@ export async function installAuth(app: FastifyInstance): Promise<void> {
     }
     const secret = credentialOf(req);
     if (!secret) return deny(reply, 401, 'an API key is required: send "Authorization: Bearer <key>" or sign in on the dashboard');
-    const principal = await findPrincipal(app.warehouse, secret);
+    const principal = await principalOf(req, secret);
     if (!principal) return deny(reply, 401, 'unknown or revoked API key');
     if (!access.access.includes(principal.role)) {
       return deny(reply, 403, `role ${principal.role} may not ${req.method} ${req.routeOptions.url}`);
@@ -90,7 +120,7 @@ export async function installAuth(app: FastifyInstance): Promise<void> {
     if (access.ownership === 'collectorParam' && params.collectorId !== principal.collectorId) {
       return deny(reply, 403, `collector ${principal.collectorId} may only read their own worklist`);
     }
-    if (access.ownership === 'customerParam' && params.id && !(await ownsCustomer(app, principal.collectorId, params.id))) {
+    if (access.ownership === 'customerParam' && params.id && !(await ownsCustomer(req, principal.collectorId, params.id))) {
       return deny(reply, 403, `customer ${params.id} is not in collector ${principal.collectorId}'s portfolio`);
     }
   });
