@@ -8,7 +8,7 @@
 import { addDays, daysBetween } from '../../core/as-of.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
 import { decided, scoreRows, trainBundle, trainingSnapshots, type InvoiceScore, type Target } from '../delinquency.ts';
-import { loadFeatures, type InvoiceFeatureRow } from '../features/load.ts';
+import { loadFeatures, type FeatureSet, type InvoiceFeatureRow } from '../features/load.ts';
 import { lateShareShrunk } from '../features/vector.ts';
 import { applyIsotonic, fitIsotonic } from '../models/isotonic.ts';
 import { outcomeAt } from '../outcomes.ts';
@@ -80,6 +80,8 @@ export interface BacktestOptions {
   readonly horizonDays?: number;
   readonly dataEnd: string;
   readonly log?: (m: string) => void;
+  /** Feature loader (default: loadFeatures on the warehouse); a cache can stand in while iterating on models. */
+  readonly features?: (snapshots: string[]) => Promise<FeatureSet>;
 }
 
 export async function runBacktest(wh: Warehouse, opts: BacktestOptions): Promise<BacktestReport> {
@@ -93,7 +95,7 @@ export async function runBacktest(wh: Warehouse, opts: BacktestOptions): Promise
   // one cutoff at a time: each needs its own 13 snapshots, and holding all of them at once does not fit in memory
   for (const c of cutoffs) {
     const { train: tr, calib: ca } = trainingSnapshots(c);
-    const set = await loadFeatures(wh, [...tr, ...ca, c]);
+    const set = await (opts.features ?? ((snaps: string[]) => loadFeatures(wh, snaps)))([...tr, ...ca, c]);
     const bundle = trainBundle(set, c);
     algorithms[c] = `late=${bundle.late.algorithm}, late30=${bundle.late30.algorithm}, days widen=${bundle.days.widen} prior=${bundle.days.priorWeight}`;
     opts.log?.(`cutoff ${c}: ${algorithms[c]} (train ${bundle.late.nTrain} / calib ${bundle.late.nCalib} rows)`);

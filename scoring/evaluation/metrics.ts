@@ -81,17 +81,27 @@ export function calibrationTable(probs: readonly number[], labels: readonly numb
   return { bins: out, error };
 }
 
-/** Share of the late amount found in the top 10% of invoices by score (ties broken by order given). */
+/**
+ * Share of the late amount found in the top 10% of invoices by score. Invoices tied at the cut share the
+ * remaining places pro rata (the expected capture under a random order of ties), so a scorer that gives
+ * many invoices the same score is neither favoured nor punished by the order the rows came in.
+ */
 export function topDecileCapture(scores: readonly number[], labels: readonly number[], amounts: readonly number[]): number {
   const idx = scores.map((_, i) => i).sort((a, b) => (scores[b] as number) - (scores[a] as number));
   const k = Math.ceil(idx.length / 10);
   let total = 0;
   let top = 0;
-  idx.forEach((i, rank) => {
-    const lateAmount = (labels[i] as number) * (amounts[i] as number);
-    total += lateAmount;
-    if (rank < k) top += lateAmount;
-  });
+  let i = 0;
+  while (i < idx.length) {
+    let j = i;
+    while (j + 1 < idx.length && scores[idx[j + 1] as number] === scores[idx[i] as number]) j++;
+    let groupLate = 0;
+    for (let r = i; r <= j; r++) groupLate += (labels[idx[r] as number] as number) * (amounts[idx[r] as number] as number);
+    total += groupLate;
+    const inTop = Math.max(0, Math.min(j + 1, k) - i);
+    top += (groupLate * inTop) / (j - i + 1);
+    i = j + 1;
+  }
   return total > 0 ? top / total : Number.NaN;
 }
 

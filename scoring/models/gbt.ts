@@ -34,14 +34,33 @@ export const DEFAULT_GBT: GbtParams = { trees: 100, depth: 3, learningRate: 0.12
 
 const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
-function binEdges(values: Float64Array, bins: number): number[] {
-  const sorted = Float64Array.from(values).sort();
-  const edges: number[] = [];
-  for (let k = 1; k < bins; k++) {
-    const v = sorted[Math.floor((k * sorted.length) / bins)] as number;
-    if (edges.length === 0 || v > (edges[edges.length - 1] as number)) edges.push(v);
+/** Features cut into quantile bins once: splits are searched over bin edges only. */
+export interface BinnedColumns {
+  readonly n: number;
+  readonly edges: number[][];
+  readonly binned: Uint8Array[];
+}
+
+export function binColumns(x: readonly number[][], bins: number): BinnedColumns {
+  const n = x.length;
+  const p = x[0]?.length ?? 0;
+  const edges: number[][] = [];
+  const binned: Uint8Array[] = [];
+  for (let j = 0; j < p; j++) {
+    const col = new Float64Array(n);
+    for (let i = 0; i < n; i++) col[i] = (x[i] as number[])[j] as number;
+    const sorted = Float64Array.from(col).sort();
+    const e: number[] = [];
+    for (let k = 1; k < bins; k++) {
+      const v = sorted[Math.floor((k * n) / bins)] as number;
+      if (e.length === 0 || v > (e[e.length - 1] as number)) e.push(v);
+    }
+    edges.push(e);
+    const b = new Uint8Array(n);
+    for (let i = 0; i < n; i++) b[i] = binOf(e, col[i] as number);
+    binned.push(b);
   }
-  return edges;
+  return { n, edges, binned };
 }
 
 function binOf(edges: readonly number[], v: number): number {
@@ -55,101 +74,111 @@ function binOf(edges: readonly number[], v: number): number {
   return lo;
 }
 
+/**
+ * Grows one tree on `rows` by second-order gain (gradients g, hessians h); `leaf` gives a node's value
+ * from its rows (every node gets one, so predictions decompose along the path).
+ */
+export function growTree(
+  data: BinnedColumns,
+  rows: number[],
+  g: Float64Array,
+  h: Float64Array,
+  params: Pick<GbtParams, 'depth' | 'minLeaf' | 'lambda' | 'bins'>,
+  leaf: (idx: readonly number[], G: number, H: number) => number,
+): GbtNode[] {
+  const nodes: GbtNode[] = [];
+  const nb = params.bins + 1;
+  const p = data.edges.length;
+  const hg = new Float64Array(nb);
+  const hh = new Float64Array(nb);
+  const hc = new Uint32Array(nb);
+  const grow = (idx: number[], depth: number): number => {
+    let G = 0;
+    let H = 0;
+    for (const i of idx) {
+      G += g[i] as number;
+      H += h[i] as number;
+    }
+    const node: GbtNode = { f: -1, t: 0, l: -1, r: -1, v: leaf(idx, G, H) };
+    const id = nodes.length;
+    nodes.push(node);
+    if (depth >= params.depth || idx.length < 2 * params.minLeaf) return id;
+    const parentScore = (G * G) / (H + params.lambda);
+    let best = { gain: 1e-9, f: -1, bin: -1 };
+    for (let j = 0; j < p; j++) {
+      hg.fill(0);
+      hh.fill(0);
+      hc.fill(0);
+      const bj = data.binned[j] as Uint8Array;
+      for (const i of idx) {
+        const b = bj[i] as number;
+        hg[b] = (hg[b] as number) + (g[i] as number);
+        hh[b] = (hh[b] as number) + (h[i] as number);
+        hc[b] = (hc[b] as number) + 1;
+      }
+      let gl = 0;
+      let hl = 0;
+      let cl = 0;
+      const nEdges = (data.edges[j] as number[]).length;
+      for (let b = 0; b < nEdges; b++) {
+        gl += hg[b] as number;
+        hl += hh[b] as number;
+        cl += hc[b] as number;
+        const cr = idx.length - cl;
+        if (cl < params.minLeaf) continue;
+        if (cr < params.minLeaf) break;
+        const gr = G - gl;
+        const hr = H - hl;
+        const gain = (gl * gl) / (hl + params.lambda) + (gr * gr) / (hr + params.lambda) - parentScore;
+        if (gain > best.gain) best = { gain, f: j, bin: b };
+      }
+    }
+    if (best.f < 0) return id;
+    const bj = data.binned[best.f] as Uint8Array;
+    const left: number[] = [];
+    const right: number[] = [];
+    for (const i of idx) ((bj[i] as number) <= best.bin ? left : right).push(i);
+    node.f = best.f;
+    // bin b holds values < edges[b]; "bin <= best.bin" is "value < edges[best.bin]"
+    node.t = (data.edges[best.f] as number[])[best.bin] as number;
+    node.l = grow(left, depth + 1);
+    node.r = grow(right, depth + 1);
+    return id;
+  };
+  grow(rows, 0);
+  return nodes;
+}
+
+/** Every other tree sees a fixed two thirds of the rows: cheap decorrelation without randomness. */
+export function treeRows(n: number, t: number): number[] {
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (t % 2 === 0 || (i * 2654435761 + t) % 3 !== 0) rows.push(i);
+  return rows;
+}
+
 export function fitGbt(x: readonly number[][], y: readonly number[], params: GbtParams = DEFAULT_GBT): GbtModel {
   const n = x.length;
-  const p = x[0]?.length ?? 0;
-  const edges: number[][] = [];
-  const binned: Uint8Array[] = [];
-  for (let j = 0; j < p; j++) {
-    const col = new Float64Array(n);
-    for (let i = 0; i < n; i++) col[i] = (x[i] as number[])[j] as number;
-    const e = binEdges(col, params.bins);
-    edges.push(e);
-    const b = new Uint8Array(n);
-    for (let i = 0; i < n; i++) b[i] = binOf(e, col[i] as number);
-    binned.push(b);
-  }
+  const data = binColumns(x, params.bins);
   const prior = Math.min(Math.max(y.reduce((s, v) => s + v, 0) / Math.max(n, 1), 1e-4), 1 - 1e-4);
   const base = Math.log(prior / (1 - prior));
   const f = new Float64Array(n).fill(base);
   const g = new Float64Array(n);
   const h = new Float64Array(n);
   const trees: GbtNode[][] = [];
-  const nb = params.bins + 1;
   for (let t = 0; t < params.trees; t++) {
     for (let i = 0; i < n; i++) {
       const pr = sigmoid(f[i] as number);
       g[i] = pr - (y[i] as number);
       h[i] = Math.max(pr * (1 - pr), 1e-6);
     }
-    // every other tree sees a fixed half of the rows: cheap decorrelation without randomness
-    const rows: number[] = [];
-    for (let i = 0; i < n; i++) if (t % 2 === 0 || (i * 2654435761 + t) % 3 !== 0) rows.push(i);
-    const nodes: GbtNode[] = [];
-    const grow = (idx: number[], depth: number): number => {
-      let G = 0;
-      let H = 0;
-      for (const i of idx) {
-        G += g[i] as number;
-        H += h[i] as number;
-      }
-      const node: GbtNode = { f: -1, t: 0, l: -1, r: -1, v: (-G / (H + params.lambda)) * params.learningRate };
-      const id = nodes.length;
-      nodes.push(node);
-      if (depth >= params.depth || idx.length < 2 * params.minLeaf) return id;
-      const parentScore = (G * G) / (H + params.lambda);
-      let best = { gain: 1e-9, f: -1, bin: -1 };
-      const hg = new Float64Array(nb);
-      const hh = new Float64Array(nb);
-      const hc = new Uint32Array(nb);
-      for (let j = 0; j < p; j++) {
-        hg.fill(0);
-        hh.fill(0);
-        hc.fill(0);
-        const bj = binned[j] as Uint8Array;
-        for (const i of idx) {
-          const b = bj[i] as number;
-          hg[b] = (hg[b] as number) + (g[i] as number);
-          hh[b] = (hh[b] as number) + (h[i] as number);
-          hc[b] = (hc[b] as number) + 1;
-        }
-        let gl = 0;
-        let hl = 0;
-        let cl = 0;
-        const nEdges = (edges[j] as number[]).length;
-        for (let b = 0; b < nEdges; b++) {
-          gl += hg[b] as number;
-          hl += hh[b] as number;
-          cl += hc[b] as number;
-          const cr = idx.length - cl;
-          if (cl < params.minLeaf) continue;
-          if (cr < params.minLeaf) break;
-          const gr = G - gl;
-          const hr = H - hl;
-          const gain = (gl * gl) / (hl + params.lambda) + (gr * gr) / (hr + params.lambda) - parentScore;
-          if (gain > best.gain) best = { gain, f: j, bin: b };
-        }
-      }
-      if (best.f < 0) return id;
-      const bj = binned[best.f] as Uint8Array;
-      const left: number[] = [];
-      const right: number[] = [];
-      for (const i of idx) ((bj[i] as number) <= best.bin ? left : right).push(i);
-      node.f = best.f;
-      // bin b holds values < edges[b]; "bin <= best.bin" is "value < edges[best.bin]"
-      node.t = (edges[best.f] as number[])[best.bin] as number;
-      node.l = grow(left, depth + 1);
-      node.r = grow(right, depth + 1);
-      return id;
-    };
-    grow(rows, 0);
+    const nodes = growTree(data, treeRows(n, t), g, h, params, (_idx, G, H) => (-G / (H + params.lambda)) * params.learningRate);
     trees.push(nodes);
     for (let i = 0; i < n; i++) f[i] = (f[i] as number) + leafValue(nodes, x[i] as number[]);
   }
   return { kind: 'gbt', base, trees, params };
 }
 
-function leafValue(nodes: readonly GbtNode[], row: readonly number[]): number {
+export function leafValue(nodes: readonly GbtNode[], row: readonly number[]): number {
   let k = 0;
   for (;;) {
     const node = nodes[k] as GbtNode;

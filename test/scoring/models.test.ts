@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitGbt, gbtContributions, gbtLogit, predictGbt } from '../../scoring/models/gbt.ts';
 import { applyIsotonic, fitIsotonic } from '../../scoring/models/isotonic.ts';
+import { fitQuantileGbt, predictQuantileGbt } from '../../scoring/models/quantile-gbt.ts';
 import { fitLogistic, logisticContributions, logisticLogit, predictLogistic, solveSpd } from '../../scoring/models/logistic.ts';
 import { brier, calibrationTable, intervalCoverage, meanAbsoluteError, prAuc, rocAuc, topDecileCapture } from '../../scoring/evaluation/metrics.ts';
 
@@ -74,6 +75,39 @@ describe('gradient-boosted trees', () => {
   });
 });
 
+describe('quantile gradient-boosted trees', () => {
+  it('tracks a conditional median and a P10–P90 band that covers about 80 % out of sample', () => {
+    const r = lcg(3);
+    // y depends non-linearly on a, with noise whose spread grows with b; c is noise
+    const draw = () => {
+      const a = r();
+      const b = r();
+      const row = [a, b, r()];
+      return { row, y: (a > 0.5 ? 20 : 0) + 10 * a + (r() * 2 - 1) * (2 + 20 * b) };
+    };
+    const train = Array.from({ length: 4000 }, draw);
+    const test = Array.from({ length: 2000 }, draw);
+    const fit = (alpha: number) => fitQuantileGbt(train.map((t) => t.row), train.map((t) => t.y), alpha);
+    const [m10, m50, m90] = [fit(0.1), fit(0.5), fit(0.9)];
+    let inside = 0;
+    let errModel = 0;
+    let errConst = 0;
+    const median = [...train.map((t) => t.y)].sort((x, y) => x - y)[2000] as number;
+    for (const t of test) {
+      const [lo, mid, hi] = [predictQuantileGbt(m10, t.row), predictQuantileGbt(m50, t.row), predictQuantileGbt(m90, t.row)];
+      if (t.y >= lo && t.y <= hi) inside++;
+      errModel += Math.abs(t.y - mid);
+      errConst += Math.abs(t.y - median);
+    }
+    expect(inside / test.length).toBeGreaterThan(0.72);
+    expect(inside / test.length).toBeLessThan(0.88);
+    expect(errModel / errConst).toBeLessThan(0.6);
+    // the band is wider where the noise is (b large) than where it is not
+    const width = (b: number) => predictQuantileGbt(m90, [0.3, b, 0.5]) - predictQuantileGbt(m10, [0.3, b, 0.5]);
+    expect(width(0.9)).toBeGreaterThan(2 * width(0.1));
+  });
+});
+
 describe('isotonic calibration', () => {
   it('is monotone and maps scores to observed frequencies', () => {
     const scores = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
@@ -103,6 +137,11 @@ describe('metrics', () => {
     const labels = scores.map((i) => (i >= 18 ? 1 : i === 0 ? 1 : 0));
     const amounts = scores.map(() => 100);
     expect(topDecileCapture(scores, labels, amounts)).toBeCloseTo(2 / 3, 10);
+    // 20 rows tied: the top two places hold 2/20 of the tied late amount whatever the row order
+    const tied = Array.from({ length: 20 }, () => 1);
+    const late = tied.map((_, i) => (i < 10 ? 1 : 0));
+    expect(topDecileCapture(tied, late, amounts)).toBeCloseTo(0.1, 10);
+    expect(topDecileCapture(tied, [...late].reverse(), amounts)).toBeCloseTo(0.1, 10);
     expect(meanAbsoluteError([1, 2, 3], [2, 2, 5])).toBe(1);
     expect(intervalCoverage([0, 0], [1, 1], [0.5, 2])).toBe(0.5);
   });
