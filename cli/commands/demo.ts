@@ -9,6 +9,7 @@ import { DEFAULT_END_DATE, demoOptionsSchema, generateDemo, type DemoOptionsInpu
 import { loadDemo } from '../../ingest/demo/load.ts';
 import { EXPORT_FORMATS } from '../../ingest/profiles/writers/index.ts';
 import { emitFormat } from '../../ingest/profiles/writers/emit.ts';
+import { BANK_FORMATS, emitBankFeed } from '../../ingest/demo/bank/index.ts';
 
 const intText = () =>
   z
@@ -25,6 +26,7 @@ const optionsSchema = z.object({
   months: intText().optional(),
   load: z.boolean().optional(),
   format: z.enum(EXPORT_FORMATS, { error: `--format must be one of ${EXPORT_FORMATS.join(', ')}` }).optional(),
+  bankFormat: z.enum(BANK_FORMATS, { error: `--bank-format must be one of ${BANK_FORMATS.join(', ')}` }).optional(),
 });
 
 const FLAGS: Readonly<Record<string, string>> = {
@@ -34,6 +36,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   out: '--out',
   endDate: '--end-date',
   months: '--months',
+  bankFormat: '--bank-format',
 };
 
 /** Errors name the flag the user typed, not the internal option name. */
@@ -75,6 +78,10 @@ export function registerDemo(program: Command): void {
     .option('--months <m>', 'months of history ending at the end date (default 26)')
     .option('--load', 'load the generated files into the warehouse through the normal ingest path')
     .option('--format <system>', `also write the data in an ERP/CRM export layout to <out>/<system>/: ${EXPORT_FORMATS.join(', ')}`)
+    .option(
+      '--bank-format <format>',
+      `write the bank-feed payments (those without a customer) as a bank file in <out>/bank/ instead of payments.csv: ${BANK_FORMATS.join(', ')} (nacha: the USD ACH ones); --load loads it`,
+    )
     .action(async (rawOpts: unknown, cmd: Command) => {
       const parsed = optionsSchema.safeParse(rawOpts);
       if (!parsed.success) {
@@ -112,6 +119,11 @@ export function registerDemo(program: Command): void {
       if (opts.format) {
         const written = emitFormat(opts.format, demo.files, join(demo.dir, opts.format));
         console.log(`${opts.format} layout: ${written.join(', ')} (ingest them with \`ar-intel ingest\`; the profile is detected)`);
+      }
+      if (opts.bankFormat) {
+        const bank = emitBankFeed(opts.bankFormat, demo.dir, demo.endDate);
+        demo = { ...demo, files: [...demo.files, bank.path] };
+        console.log(`${opts.bankFormat}: ${bank.payments} bank-feed payments moved from payments.csv to ${bank.path} (truth/bank_payments.csv maps them)`);
       }
       if (!opts.load) return;
       await withWarehouse(config, async (wh) => {
