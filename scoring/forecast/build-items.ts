@@ -8,9 +8,9 @@
  */
 import { addDays, daysBetween } from '../../core/as-of.ts';
 import { DEFAULT_DAYS_PARAMS, daysLateDistribution, type DaysToPayParams } from '../days-to-pay.ts';
-import type { InvoiceScore } from '../delinquency.ts';
 import type { ClosedDispute, CustomerInfo, ForecastInputs, OpenDispute } from './inputs.ts';
 import { invoicingRunRate } from './run-rate.ts';
+import type { InvoiceOutlook } from './stored-scores.ts';
 import { allocItems, COMPONENTS, type Component, type SimItems } from './simulate.ts';
 import { dayNumber, isoWeekStartDay } from './weeks.ts';
 
@@ -28,7 +28,19 @@ export interface BuiltItems {
   readonly items: SimItems;
   readonly refs: ItemRef[];
   readonly firstWeekDay: number;
+  /** Probability a weekend pay day is credited the next Monday (SimOptions.weekendRoll). */
+  readonly weekendRoll: number;
   readonly notes: string[];
+}
+
+/**
+ * Receipts arrive on weekends at the rate the history shows: with a share s of the last year's receipts
+ * on Saturdays and Sundays (2/7 if cash arrived evenly), a weekend pay day stays there with
+ * probability s ÷ (2/7) and otherwise moves to Monday.
+ */
+export function weekendRollOf(weekendShare: number | null): number {
+  if (weekendShare === null) return 0;
+  return Math.min(1, Math.max(0, 1 - weekendShare / (2 / 7)));
 }
 
 interface Row {
@@ -42,8 +54,6 @@ export interface BuildOptions {
   /** Restrict to items in this currency and report in it; null = everything in the base currency. */
   readonly currency: string | null;
   readonly daysParams?: DaysToPayParams;
-  /** Segment → days late pool (ascending) from the risk model's feature set. */
-  readonly segmentPools?: ReadonlyMap<string, number[]>;
   /**
    * Baselines for the backtest: every item paid on its due date, or after the customer's average days to
    * pay (no promises, disputes or write-off risk). Default: the model.
@@ -74,7 +84,19 @@ export function disputeOutlook(closed: readonly ClosedDispute[], cause: string, 
   return { q: quantilesOf(sorted), lossShare };
 }
 
-export function buildItems(scores: readonly InvoiceScore[], inputs: ForecastInputs, opts: BuildOptions): BuiltItems {
+/** Segment → days late of the invoices paid in the year before as-of (ascending): the prior thin customer histories shrink to. */
+export function segmentPools(customers: readonly CustomerInfo[]): Map<string, number[]> {
+  const pools = new Map<string, number[]>();
+  for (const c of customers) {
+    const pool = pools.get(c.segment) ?? [];
+    for (const x of c.daysLate) pool.push(x);
+    pools.set(c.segment, pool);
+  }
+  for (const pool of pools.values()) pool.sort((a, b) => a - b);
+  return pools;
+}
+
+export function buildItems(scores: readonly InvoiceOutlook[], inputs: ForecastInputs, opts: BuildOptions): BuiltItems {
   const asOfDay = dayNumber(opts.asOf);
   const firstWeekDay = isoWeekStartDay(asOfDay + 1);
   const lo = asOfDay + 1 - firstWeekDay;
@@ -101,7 +123,7 @@ export function buildItems(scores: readonly InvoiceScore[], inputs: ForecastInpu
 
   // promises: invoice-level first, customer-level spread over the customer's open invoices by due date
   const promisedByInvoice = new Map<string, { amount: number; day: number }>();
-  const byCustomer = new Map<string, InvoiceScore[]>();
+  const byCustomer = new Map<string, InvoiceOutlook[]>();
   for (const s of scores) {
     if (s.openAmount <= 0) continue;
     const list = byCustomer.get(s.customerId) ?? [];
@@ -111,7 +133,7 @@ export function buildItems(scores: readonly InvoiceScore[], inputs: ForecastInpu
   const openById = new Map(scores.map((s) => [s.invoiceId, s]));
   for (const p of inputs.promises) {
     const day = Math.max(lo, off(p.promisedDate));
-    const targets = p.invoiceId ? [openById.get(p.invoiceId)].filter((s): s is InvoiceScore => s !== undefined) : [...(byCustomer.get(p.customerId) ?? [])].sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0));
+    const targets = p.invoiceId ? [openById.get(p.invoiceId)].filter((s): s is InvoiceOutlook => s !== undefined) : [...(byCustomer.get(p.customerId) ?? [])].sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0));
     let left = p.amount;
     for (const s of targets) {
       if (left <= 0) break;
@@ -164,8 +186,8 @@ export function buildItems(scores: readonly InvoiceScore[], inputs: ForecastInpu
 
   // pay-delay of a new invoice of each customer: the same days-late model, unconditioned
   const params = opts.daysParams ?? DEFAULT_DAYS_PARAMS;
-  const allPool = [...(opts.segmentPools?.values() ?? [])].flat().sort((a, b) => a - b);
-  const fallbackPool = allPool.length ? allPool : inputs.customers.flatMap((c) => c.daysLate).sort((a, b) => a - b);
+  const pools = segmentPools(inputs.customers);
+  const fallbackPool = [...pools.values()].flat().sort((a, b) => a - b);
   const delays = new Map<string, { terms: number; q: [number, number, number] }>();
   const delayOf = (c: CustomerInfo | undefined) => {
     const key = c?.customerId ?? '';
@@ -177,7 +199,7 @@ export function buildItems(scores: readonly InvoiceScore[], inputs: ForecastInpu
       delays.set(key, d);
     }
     if (!d) {
-      const seg = c ? opts.segmentPools?.get(c.segment) : undefined;
+      const seg = c ? pools.get(c.segment) : undefined;
       const pool = seg && seg.length >= 20 ? seg : fallbackPool;
       const dist = daysLateDistribution(c?.daysLate ?? [], pool, -10_000, params);
       d = { terms: c?.termsDays ?? 30, q: [dist.p10, dist.p50, dist.p90] };
@@ -254,5 +276,7 @@ export function buildItems(scores: readonly InvoiceScore[], inputs: ForecastInpu
     items.pointDay[i] = r.pointDay;
     items.component[i] = COMPONENTS.indexOf(r.ref.component);
   });
-  return { items, refs: rows.map((r) => r.ref), firstWeekDay, notes };
+  const weekendRoll = mode === 'model' ? weekendRollOf(inputs.weekendReceiptShare) : 0;
+  if (mode === 'model') notes.push(`weekend pay days credited next Monday with probability ${weekendRoll.toFixed(2)}`);
+  return { items, refs: rows.map((r) => r.ref), firstWeekDay, weekendRoll, notes };
 }

@@ -1,43 +1,55 @@
 /**
  * `npm run evaluate:forecast`: rolling-origin backtest of the cash forecast over the warehouse's history.
- * Origins every 4 weeks, the last one 13 weeks before the latest date in the data; each origin scores
- * and forecasts with only the data known then (scoreAsOf + inputs dated ≤ origin) and is compared with
- * the payments that arrived afterwards. Baselines in the same run: (a) every open invoice / order /
- * run-rate invoice paid on its due date, (b) paid after the customer's average days to pay, (c) seasonal
- * naive on weekly receipts (the same week a year earlier).
+ * Origins every 4 weeks, the last one 13 weeks before the latest date in the data; each origin forecasts
+ * with only the data known then (its stored scoring run, else scored as of the origin; inputs dated ≤
+ * origin) and is calibrated on the origins 4, 8, … 24 weeks before it with only the receipts known at the
+ * origin — exactly what `forecastCash` does in the pipeline — then compared with the payments that arrived
+ * afterwards. Baselines in the same run: (a) every open invoice / order / run-rate invoice paid on its due
+ * date, (b) paid after the customer's average days to pay, (c) seasonal naive on weekly receipts (the same
+ * week a year earlier); the uncalibrated model is printed too, to show what the calibration adds.
  *
- * Usage: npm run evaluate:forecast -- [--db FILE] [--origins N] [--draws N]
+ * Usage: npm run evaluate:forecast -- [--db FILE] [--origins N] [--draws N] [--calibration-origins N]
  */
 import { parseArgs } from 'node:util';
 import { addDays, latestDataDate } from '../../core/as-of.ts';
 import { loadConfig } from '../../core/config.ts';
 import { Warehouse } from '../../core/warehouse.ts';
-import { bias, coverage, mase, wape, type Pair } from './accuracy.ts';
-import { forecastFromPrepared, prepareForecast } from './forecast.ts';
+import { bias, coverage, wape, type Pair } from './accuracy.ts';
+import { calibrateForecast, DEFAULT_CALIBRATION_ORIGINS, forecastFromPrepared } from './forecast.ts';
 import { loadActualReceipts } from './inputs.ts';
+import { PastOrigins } from './past-origins.ts';
 import { dateOfDay, dayNumber, isoWeekStartDay } from './weeks.ts';
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, origins: { type: 'string', default: '6' }, draws: { type: 'string', default: '1000' } } });
+const { values } = parseArgs({
+  options: { db: { type: 'string' }, origins: { type: 'string', default: '6' }, draws: { type: 'string', default: '1000' }, 'calibration-origins': { type: 'string', default: String(DEFAULT_CALIBRATION_ORIGINS) } },
+});
 const config = loadConfig(process.env, values.db ? { dbPath: values.db } : {});
 const wh = await Warehouse.open(config.dbPath);
 const WEEKS = 13;
 const base = config.baseCurrency;
 const latest = await latestDataDate(wh);
 const nOrigins = Math.max(1, Number(values.origins));
+const calOrigins = Math.max(0, Number(values['calibration-origins']));
 const origins = Array.from({ length: nOrigins }, (_, k) => addDays(latest, -7 * WEEKS - 28 * (nOrigins - 1 - k)));
+const past = new PastOrigins(wh, { baseCurrency: base, currency: null, weeks: WEEKS, draws: Number(values.draws) });
 
-type Method = 'model' | 'due_date' | 'average_days' | 'seasonal_naive';
-const METHODS: Method[] = ['model', 'due_date', 'average_days', 'seasonal_naive'];
+type Method = 'model' | 'uncalibrated' | 'due_date' | 'average_days' | 'seasonal_naive';
+const METHODS: Method[] = ['model', 'uncalibrated', 'due_date', 'average_days', 'seasonal_naive'];
 const pairs = new Map<Method, { h: number; pair: Pair; scale: number }[]>(METHODS.map((m) => [m, []]));
 
 const components = { open: [] as Pair[], other: [] as Pair[] };
+const calNotes: string[] = [];
 for (const origin of origins) {
   const t0 = performance.now();
-  const prepared = await prepareForecast(wh, origin, base);
-  const opts = { asOf: origin, weeks: WEEKS, baseCurrency: base, currency: null, draws: Number(values.draws) };
-  const model = forecastFromPrepared(prepared, opts);
-  const due = forecastFromPrepared(prepared, { ...opts, draws: 10, mode: 'due_date' });
-  const avg = forecastFromPrepared(prepared, { ...opts, draws: 10, mode: 'average_days' });
+  const prepared = await past.preparedAt(origin);
+  const raw = await past.forecastAt(origin);
+  if (!prepared || !raw) throw new Error(`origin ${origin} has less than 13 weeks of history before it; use fewer --origins`);
+  const cal = await past.calibrationFor(origin, calOrigins);
+  const model = calOrigins > 0 ? calibrateForecast(forecastFromPrepared(prepared, { asOf: origin, weeks: WEEKS, baseCurrency: base, currency: null, draws: Number(values.draws), lines: false, openArTimingScale: cal.timingScale }), cal) : raw;
+  if (calOrigins > 0) calNotes.push(`${origin}: ${model.notes[model.notes.length - 1] ?? ''}`);
+  const opts = { asOf: origin, weeks: WEEKS, baseCurrency: base, currency: null, draws: 10, lines: false };
+  const due = forecastFromPrepared(prepared, { ...opts, mode: 'due_date' });
+  const avg = forecastFromPrepared(prepared, { ...opts, mode: 'average_days' });
   const end = addDays(model.weeks[WEEKS - 1]?.weekStart ?? origin, 6);
   const actualRows = await loadActualReceipts(wh, origin, end, base, null);
   const actual = new Map(actualRows.map((r) => [r.weekStart, r.total]));
@@ -62,7 +74,9 @@ for (const origin of origins) {
     const wd = dayNumber(w.weekStart);
     const frac = (wd + 7 - Math.max(wd, dayNumber(origin) + 1)) / 7;
     const add = (m: Method, pair: Pair) => pairs.get(m)?.push({ h: k + 1, pair, scale: mae52 });
+    const r = raw.weeks[k];
     add('model', { actual: a, forecast: w.expected, p10: w.p10, p90: w.p90 });
+    add('uncalibrated', { actual: a, forecast: r?.expected ?? 0, p10: r?.p10 ?? 0, p90: r?.p90 ?? 0 });
     add('due_date', { actual: a, forecast: due.weeks[k]?.expected ?? 0 });
     add('average_days', { actual: a, forecast: avg.weeks[k]?.expected ?? 0 });
     components.open.push({ actual: actualOpen.get(w.weekStart) ?? 0, forecast: w.openAr });
@@ -75,7 +89,9 @@ for (const origin of origins) {
 const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)}%`);
 const fmt = (x: number | null) => (x === null ? '—' : x.toFixed(2));
 const groups: [string, (h: number) => boolean][] = [['weeks 1–4', (h) => h <= 4], ['weeks 5–13', (h) => h >= 5], ['all 1–13', () => true]];
-console.log(`Cash forecast backtest: ${origins.length} origins every 4 weeks (${origins[0]} … ${origins[origins.length - 1]}), 13 weeks each, ${base}, data to ${latest}`);
+console.log(`Cash forecast backtest: ${origins.length} origins every 4 weeks (${origins[0]} … ${origins[origins.length - 1]}), 13 weeks each, ${base}, data to ${latest}; ` +
+  `calibration on ${calOrigins} earlier origins per origin`);
+console.log('P10–P90 coverage counts weeks with receipts (a weekend-only first week with nothing expected and nothing received is left out).');
 console.log('method          | horizon    | WAPE   | bias   | MASE  | P10–P90 coverage');
 for (const m of METHODS) {
   for (const [label, f] of groups) {
@@ -83,10 +99,12 @@ for (const m of METHODS) {
     const p = rows.map((r) => r.pair);
     // MASE per origin scale: mean of |error| / scale over the rows
     const ms = rows.length ? rows.reduce((s, r) => s + Math.abs(r.pair.actual - r.pair.forecast) / r.scale, 0) / rows.length : null;
-    console.log(`${m.padEnd(15)} | ${label.padEnd(10)} | ${pct(wape(p)).padStart(6)} | ${pct(bias(p)).padStart(6)} | ${fmt(ms ?? mase(p, [])).padStart(5)} | ${m === 'model' ? pct(coverage(p)) : '—'}`);
+    const banded = m === 'model' || m === 'uncalibrated';
+    console.log(`${m.padEnd(15)} | ${label.padEnd(10)} | ${pct(wape(p)).padStart(6)} | ${pct(bias(p)).padStart(6)} | ${fmt(ms).padStart(5)} | ${banded ? pct(coverage(p.filter((x) => x.actual > 0))) : '—'}`);
   }
 }
 const sum = (p: Pair[], k: 'actual' | 'forecast') => p.reduce((t, x) => t + x[k], 0);
 console.log(`\nmodel by component (all horizons): open AR at the origin — forecast ${sum(components.open, 'forecast').toFixed(0)} vs received ${sum(components.open, 'actual').toFixed(0)} (bias ${pct(bias(components.open))}); ` +
   `orders + new business — forecast ${sum(components.other, 'forecast').toFixed(0)} vs other receipts ${sum(components.other, 'actual').toFixed(0)} (bias ${pct(bias(components.other))})`);
+if (calNotes.length) console.log(`\n${calNotes.join('\n')}`);
 wh.close();

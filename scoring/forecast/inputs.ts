@@ -26,6 +26,8 @@ export interface ForecastInputs {
   readonly invoicing: WeeklyInvoicing[];
   /** Of the invoices dated 3–15 months before as-of: amount invoiced, credited by linked credit notes and written off (by as-of). */
   readonly settlement: { readonly invoiced: number; readonly credited: number; readonly writtenOff: number };
+  /** Share of the last year's receipts (by amount) credited on a Saturday or Sunday; null without receipts. */
+  readonly weekendReceiptShare: number | null;
 }
 
 const n = (v: unknown): number => Number(v ?? 0);
@@ -106,7 +108,13 @@ export async function loadForecastInputs(wh: Warehouse, asOf: string, baseCurren
        coalesce((select sum(w.amount) from write_offs w join mature m on m.invoice_id = w.invoice_id where w.write_off_date <= $1::date), 0)::double as written_off`,
     [asOf],
   );
+  const weekend = await wh.one<{ share: number | null }>(
+    `select (coalesce(sum(amount) filter (where dayofweek(received_date) in (0, 6)), 0) / nullif(sum(amount), 0))::double as share
+     from payments where received_date <= $1::date and received_date > $1::date - 365 and amount > 0`,
+    [asOf],
+  );
   return {
+    weekendReceiptShare: weekend?.share === null || weekend?.share === undefined ? null : n(weekend.share),
     settlement: { invoiced: n(settlement?.invoiced), credited: n(settlement?.credited), writtenOff: n(settlement?.written_off) },
     fx: fx.map((r) => ({ currency: r.currency, rate: r.rate === null ? null : n(r.rate) })),
     promises: promises.map((r) => ({ promiseId: r.promise_id, customerId: r.customer_id, invoiceId: r.invoice_id, promisedDate: r.promised_date, amount: n(r.amount) })),

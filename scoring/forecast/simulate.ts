@@ -6,7 +6,11 @@
  * it is never paid (write-off, dispute loss). Draws are accumulated into a draws × weeks histogram in
  * typed arrays: no allocation per draw, so a million items stay well within a minute.
  *
- * Days are day offsets from the Monday of forecast week 1; the week of a pay day is floor(day / 7).
+ * Days are day offsets from the Monday of forecast week 1; the week of a pay day is floor(day / 7), and
+ * day mod 7 is the weekday (5, 6 = Saturday, Sunday). Banks credit receipts on business days, so a pay day
+ * that falls on a weekend moves to the next Monday with probability `weekendRoll` (learned from the
+ * weekdays receipts arrived on) — otherwise the smooth pay-day distributions put two sevenths of each
+ * week's mass on days no cash arrives, and the weekly totals at week boundaries are off.
  */
 import { mulberry32 } from './prng.ts';
 
@@ -44,6 +48,25 @@ export function allocItems(n: number): SimItems {
   };
 }
 
+/**
+ * The items with the pay-day quantiles of one component stretched around the earliest pay day:
+ * q' = lo + scale · (q − lo). scale < 1 brings the expected receipts forward, > 1 pushes them back; the
+ * calibration learns it on earlier origins (calibration.ts).
+ */
+export function rescaleTiming(items: SimItems, scale: number, component: Component): SimItems {
+  if (scale === 1) return items;
+  const c = COMPONENTS.indexOf(component);
+  const out: SimItems = { ...items, q10: items.q10.slice(), q50: items.q50.slice(), q90: items.q90.slice(), pointDay: items.pointDay };
+  for (let i = 0; i < items.n; i++) {
+    if (items.component[i] !== c) continue;
+    const lo = items.lo[i] as number;
+    out.q10[i] = lo + scale * ((items.q10[i] as number) - lo);
+    out.q50[i] = lo + scale * ((items.q50[i] as number) - lo);
+    out.q90[i] = lo + scale * ((items.q90[i] as number) - lo);
+  }
+  return out;
+}
+
 const LN5 = Math.log(5);
 
 /** Pay day at quantile u of the quantile-defined distribution (before rounding to a whole day). */
@@ -72,24 +95,44 @@ export function cdfDay(d: number, lo: number, q10: number, q50: number, q90: num
   return Math.min(1, Math.max(0, u));
 }
 
-/** Expected amount of item i in each of `weeks` weeks (exact, from the CDF). */
-export function expectedByWeek(items: SimItems, i: number, weeks: number, out: Float64Array): void {
+/** Expected amount of item i in each of `weeks` weeks (exact, from the CDF); see the header for weekendRoll. */
+export function expectedByWeek(items: SimItems, i: number, weeks: number, out: Float64Array, weekendRoll = 0): void {
   const a = (items.amount[i] as number) * (1 - (items.pLoss[i] as number));
   const pp = items.pPoint[i] as number;
   const lo = items.lo[i] as number;
   const q10 = items.q10[i] as number;
   const q50 = items.q50[i] as number;
   const q90 = items.q90[i] as number;
+  // mass through the previous Sunday, and the previous weekend's part of it that rolls into this week
   let prev = cdfDay(-1, lo, q10, q50, q90);
+  let rolledIn = weekendRoll * (prev - cdfDay(-3, lo, q10, q50, q90));
   for (let w = 0; w < weeks; w++) {
-    const c = cdfDay(7 * w + 6, lo, q10, q50, q90);
-    out[w] = a * (1 - pp) * (c - prev);
-    prev = c;
+    const fri = cdfDay(7 * w + 4, lo, q10, q50, q90);
+    const sun = cdfDay(7 * w + 6, lo, q10, q50, q90);
+    out[w] = a * (1 - pp) * (sun - prev - weekendRoll * (sun - fri) + rolledIn);
+    rolledIn = weekendRoll * (sun - fri);
+    prev = sun;
   }
   if (pp > 0) {
-    const pw = Math.floor(Math.round(items.pointDay[i] as number) / 7);
-    if (pw >= 0 && pw < weeks) out[pw] = (out[pw] as number) + a * pp;
+    const day = Math.round(items.pointDay[i] as number);
+    const dow = ((day % 7) + 7) % 7;
+    const pw = Math.floor(day / 7);
+    if (pw >= 0 && pw < weeks) out[pw] = (out[pw] as number) + a * pp * (dow >= 5 ? 1 - weekendRoll : 1);
+    if (dow >= 5 && pw + 1 >= 0 && pw + 1 < weeks) out[pw + 1] = (out[pw + 1] as number) + a * pp * weekendRoll;
   }
+}
+
+/** Exact expected amount per week of the items of one component. */
+export function componentByWeek(items: SimItems, component: Component, weeks: number, weekendRoll = 0): Float64Array {
+  const c = COMPONENTS.indexOf(component);
+  const sum = new Float64Array(weeks);
+  const buf = new Float64Array(weeks);
+  for (let i = 0; i < items.n; i++) {
+    if (items.component[i] !== c) continue;
+    expectedByWeek(items, i, weeks, buf, weekendRoll);
+    for (let w = 0; w < weeks; w++) sum[w] = (sum[w] as number) + (buf[w] as number);
+  }
+  return sum;
 }
 
 /**
@@ -109,6 +152,8 @@ export interface SimOptions {
    * and collection effort move many customers together, which independent draws cannot express.
    */
   readonly commonShiftSd: number;
+  /** Probability a weekend pay day moves to the next Monday (see the header); default 0. */
+  readonly weekendRoll?: number;
 }
 
 export interface WeekSummary {
@@ -144,6 +189,9 @@ export function simulateTotals(items: SimItems, opts: SimOptions): Float64Array 
   }
   const { amount, lo, q10, q50, q90, pLoss, pPoint, pointDay } = items;
   let state = (Math.floor(rnd() * 4294967296) | 0) ^ 0x5bd1e995;
+  const roll = opts.weekendRoll ?? 0;
+  // a second stream for the weekend roll, so the pay-day draws stay the same whatever the roll probability
+  const rollRnd = mulberry32((opts.seed ^ 0x9e3779b9) >>> 0);
   for (let i = 0; i < items.n; i++) {
     const a = amount[i] as number;
     if (a === 0) continue;
@@ -169,7 +217,10 @@ export function simulateTotals(items: SimItems, opts: SimOptions): Float64Array 
         day = quantileDay((u - pp) / (1 - pp), l, x10, x50, x90) + (shift[d] as number);
         if (day < l) day = l;
       }
-      const w = Math.floor(Math.round(day) / 7);
+      let rd = Math.round(day);
+      const dow = ((rd % 7) + 7) % 7;
+      if (dow >= 5 && roll > 0 && (roll >= 1 || rollRnd() < roll)) rd += 7 - dow;
+      const w = Math.floor(rd / 7);
       if (w >= 0 && w < W) hist[d * W + w] = (hist[d * W + w] as number) + a;
     }
   }
@@ -182,7 +233,7 @@ export function summarise(items: SimItems, opts: SimOptions): WeekSummary[] {
   const comp = COMPONENTS.map(() => new Float64Array(W));
   const buf = new Float64Array(W);
   for (let i = 0; i < items.n; i++) {
-    expectedByWeek(items, i, W, buf);
+    expectedByWeek(items, i, W, buf, opts.weekendRoll ?? 0);
     const c = comp[items.component[i] as number] as Float64Array;
     for (let w = 0; w < W; w++) c[w] = (c[w] as number) + (buf[w] as number);
   }

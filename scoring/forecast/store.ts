@@ -1,5 +1,9 @@
-/** Persists a forecast run (weeks and drill-down lines), replacing an earlier store of the same run/as-of/currency. */
+/**
+ * Persists a forecast run (weeks and drill-down lines), replacing an earlier store of the same
+ * run/as-of/currency, in one transaction. Every forecast table write goes through this function.
+ */
 import type { Warehouse } from '../../core/warehouse.ts';
+import { appendRows } from '../cash-application/append.ts';
 import type { CashForecast } from './forecast.ts';
 
 const money = (x: number) => (Math.round(x * 100) / 100).toFixed(2);
@@ -21,23 +25,17 @@ export async function storeForecast(wh: Warehouse, runId: string, f: CashForecas
         [...key, w.weekStart, w.horizon, money(w.expected), money(w.p10), money(w.p50), money(w.p90), money(w.openAr), money(w.orders), money(w.newBusiness)],
       );
     }
-    const chunk = 1000;
-    for (let i = 0; i < f.lines.length; i += chunk) {
-      const part = f.lines.slice(i, i + chunk);
-      const values: string[] = [];
-      const params: (string | number | null)[] = [];
-      for (const l of part) {
-        const b = params.length;
-        values.push(`(${Array.from({ length: 7 }, (_, k) => `$${b + k + 4}`).join(', ')})`);
-        params.push(l.weekStart, l.component, l.customerId, l.itemId, l.currency, l.rate, money(l.expected));
-      }
-      await conn.run(
-        `insert into forecast_items (run_id, as_of, currency, week_start, component, customer_id, item_id, item_currency, rate, expected)
-         select $1, $2::date, $3, c1::date, c2, c3, c4, c5, c6::double, c7::decimal(18,2)
-         from (values ${values.join(', ')}) v(c1, c2, c3, c4, c5, c6, c7)`,
-        [...key, ...params],
-      );
-    }
+    // drill-down lines: one appender pass into a temp table and one INSERT … SELECT (a run has
+    // tens of thousands of lines; row-by-row VALUES dominated the stage)
+    await appendRows(
+      conn,
+      'forecast_items',
+      'week_start varchar, component varchar, customer_id varchar, item_id varchar, item_currency varchar, rate double, expected varchar',
+      f.lines.map((l) => [l.weekStart, l.component, l.customerId, l.itemId, l.currency, l.rate, money(l.expected)]),
+      `(run_id, as_of, currency, week_start, component, customer_id, item_id, item_currency, rate, expected)
+       select $1, $2::date, $3, week_start::date, component, customer_id, item_id, item_currency, rate, expected::decimal(18,2) from temp.main.staged`,
+      key,
+    );
   });
   return f.weeks.length;
 }

@@ -1,16 +1,25 @@
 /**
- * The 13-week cash forecast of an as-of date: scores the open invoices with the risk model of that
- * date (only data known then), builds simulation items, simulates weekly totals and keeps the expected
- * amount of every invoice / order / customer in every week for drill-down.
+ * The cash forecast of an as-of date before calibration: the open invoices' days-to-pay distributions
+ * from the risk scores of that date (the stored scoring run when there is one, so the forecast spreads
+ * the same P10/P50/P90 the API shows; else scored with only the data known then), the forecast inputs,
+ * simulation items, simulated weekly totals and the expected amount of every invoice / order / customer
+ * in every week for drill-down. forecast.ts calibrates it on earlier origins.
  */
 import type { Warehouse } from '../../core/warehouse.ts';
+import { NoDataError } from '../../core/errors.ts';
 import { scoreAsOf } from '../stage.ts';
 import type { DaysToPayParams } from '../days-to-pay.ts';
-import type { InvoiceScore } from '../delinquency.ts';
 import { buildItems, type BuildOptions, type ItemRef } from './build-items.ts';
 import { loadForecastInputs, type ForecastInputs } from './inputs.ts';
-import { drawsFor, expectedByWeek, summarise, type Component } from './simulate.ts';
+import { drawsFor, expectedByWeek, rescaleTiming, summarise, type Component } from './simulate.ts';
+import { loadStoredScores, type InvoiceOutlook } from './stored-scores.ts';
 import { dateOfDay } from './weeks.ts';
+
+/**
+ * Where the open invoices' scores come from: the stored run of the as-of date (the pipeline, after its
+ * scores stage), the stored run when there is one (default), or always scored afresh.
+ */
+export type ScoreSource = 'stored' | 'stored-or-score' | 'score';
 
 export interface ForecastOptions {
   readonly asOf: string;
@@ -22,6 +31,11 @@ export interface ForecastOptions {
   readonly commonShiftSd?: number;
   /** Keep the per-item expected amounts for drill-down (default true). */
   readonly lines?: boolean;
+  readonly scores?: ScoreSource;
+  /** Earlier origins (every 4 weeks) the calibration learns from; 0 = uncalibrated (forecast.ts). */
+  readonly calibrationOrigins?: number;
+  /** Stretch of the open invoices' pay-day distributions (simulate.ts rescaleTiming); 1 = as scored. */
+  readonly openArTimingScale?: number;
 }
 
 export interface ForecastWeek {
@@ -62,17 +76,24 @@ export const DEFAULT_SEED = 20_240_601;
 export const DEFAULT_COMMON_SHIFT_SD = 3;
 
 export interface PreparedForecast {
-  readonly scores: InvoiceScore[];
+  readonly scores: InvoiceOutlook[];
+  readonly scoresFrom: 'stored' | 'scored';
   readonly inputs: ForecastInputs;
   readonly daysParams: DaysToPayParams;
-  readonly segmentPools: ReadonlyMap<string, number[]> | undefined;
 }
 
 /** Everything known at the as-of date: the risk model's scores and the forecast inputs. */
-export async function prepareForecast(wh: Warehouse, asOf: string, baseCurrency: string): Promise<PreparedForecast> {
-  const { result } = await scoreAsOf(wh, asOf);
+export async function prepareForecast(wh: Warehouse, asOf: string, baseCurrency: string, source: ScoreSource = 'stored-or-score'): Promise<PreparedForecast> {
   const inputs = await loadForecastInputs(wh, asOf, baseCurrency);
-  return { scores: result.scores, inputs, daysParams: result.bundle.days, segmentPools: result.features.segmentPools.get(asOf) };
+  if (source !== 'score') {
+    const stored = await loadStoredScores(wh, asOf);
+    if (stored) return { ...stored, scoresFrom: 'stored', inputs };
+    if (source === 'stored') {
+      throw new NoDataError(`no stored risk scores as of ${asOf}: the forecast reads the scores stage's invoice_scores; run \`ar-intel run --as-of ${asOf}\``);
+    }
+  }
+  const { result } = await scoreAsOf(wh, asOf);
+  return { scores: result.scores, scoresFrom: 'scored', inputs, daysParams: result.bundle.days };
 }
 
 export function forecastFromPrepared(p: PreparedForecast, opts: ForecastOptions & { mode?: BuildOptions['mode'] }): CashForecast {
@@ -82,20 +103,16 @@ export function forecastFromPrepared(p: PreparedForecast, opts: ForecastOptions 
     baseCurrency: opts.baseCurrency,
     currency: opts.currency,
     daysParams: p.daysParams,
-    segmentPools: p.segmentPools,
     mode: opts.mode,
   });
-  return forecastFromItems(opts, built.items, built.refs, built.firstWeekDay, built.notes);
+  const items = (opts.mode ?? 'model') === 'model' ? rescaleTiming(built.items, opts.openArTimingScale ?? 1, 'open_ar') : built.items;
+  return forecastFromItems(opts, items, built.refs, built.firstWeekDay, [`open invoices ${p.scoresFrom === 'stored' ? 'from the stored scores' : 'scored'} as of ${opts.asOf}`, ...built.notes], built.weekendRoll);
 }
 
-export async function forecastCash(wh: Warehouse, opts: ForecastOptions): Promise<CashForecast> {
-  return forecastFromPrepared(await prepareForecast(wh, opts.asOf, opts.baseCurrency), opts);
-}
-
-export function forecastFromItems(opts: ForecastOptions, items: Parameters<typeof summarise>[0], refs: readonly ItemRef[], firstWeekDay: number, notes: string[]): CashForecast {
+export function forecastFromItems(opts: ForecastOptions, items: Parameters<typeof summarise>[0], refs: readonly ItemRef[], firstWeekDay: number, notes: string[], weekendRoll = 0): CashForecast {
   const draws = opts.draws ?? drawsFor(items.n, DEFAULT_DRAWS);
   const seed = opts.seed ?? DEFAULT_SEED;
-  const sim = summarise(items, { weeks: opts.weeks, draws, seed, commonShiftSd: opts.commonShiftSd ?? DEFAULT_COMMON_SHIFT_SD });
+  const sim = summarise(items, { weeks: opts.weeks, draws, seed, commonShiftSd: opts.commonShiftSd ?? DEFAULT_COMMON_SHIFT_SD, weekendRoll });
   const weekStarts = Array.from({ length: opts.weeks }, (_, k) => dateOfDay(firstWeekDay + 7 * k));
   const weeks = sim.map((s, k) => ({
     weekStart: weekStarts[k] as string,
@@ -128,7 +145,7 @@ export function forecastFromItems(opts: ForecastOptions, items: Parameters<typeo
     const acc = new Float64Array(order.length * W);
     const buf = new Float64Array(W);
     for (let i = 0; i < items.n; i++) {
-      expectedByWeek(items, i, W, buf);
+      expectedByWeek(items, i, W, buf, weekendRoll);
       const base = (slot[i] as number) * W;
       for (let w = 0; w < W; w++) acc[base + w] = (acc[base + w] as number) + (buf[w] as number);
     }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forecastStage } from '../../jobs/forecast-stage.ts';
+import { scoresStage } from '../../scoring/stage.ts';
+import { forecastCash } from '../../scoring/forecast/forecast.ts';
 import { FORECAST_CSV_COLUMNS, forecastToCsv } from '../../scoring/forecast/csv.ts';
 import { testApp } from '../helpers/app.ts';
 import { loadLedger, makeLedger } from '../scoring/ledger.ts';
@@ -14,6 +16,7 @@ beforeAll(async () => {
       `insert into orders (order_id, customer_id, order_date, amount, currency, expected_invoice_date, status)
        values ('O-1', 'C0001', '2025-08-20', 5000.00, 'USD', '2025-09-10', 'open')`,
     );
+    await scoresStage.run({ wh: t.wh, asOf: D, log: () => {} });
     await forecastStage.run({ wh: t.wh, config: t.config, asOf: D, runId: 'run-1', log: () => {} });
   });
 }, 120_000);
@@ -72,4 +75,26 @@ describe('cash forecast end to end', () => {
     expect(lines).toHaveLength(14);
     expect(lines[1]?.split(',')[0]).toBe('2025-09-01');
   });
+
+  it('the stage spreads the stored invoice scores, and refuses an as-of date the scores stage has not scored', async () => {
+    const wh = ctx.t.wh;
+    const notes = JSON.parse(String((await wh.one(`select notes from forecast_runs where run_id = 'run-1'`))?.notes)) as string[];
+    expect(notes.some((n) => n.includes('from the stored scores'))).toBe(true);
+    expect(notes.some((n) => n.startsWith('calibrated on'))).toBe(true);
+    // every stored score says "pays in more than a year": the open AR part of the next 13 weeks vanishes,
+    // but for promised and disputed parts, which follow the promise / dispute outlook rather than the score
+    const openAr = async () => {
+      const f = await forecastCash(wh, { asOf: D, weeks: 13, baseCurrency: 'USD', currency: null, scores: 'stored', calibrationOrigins: 0, lines: false });
+      return f.weeks.reduce((t, w) => t + w.openAr, 0);
+    };
+    const before = await openAr();
+    await wh.run(`update invoice_scores set days_to_pay_p10 = days_to_pay_p10 + 400, days_to_pay_p50 = days_to_pay_p50 + 450, days_to_pay_p90 = days_to_pay_p90 + 500 where as_of = $1::date`, [D]);
+    try {
+      expect(before).toBeGreaterThan(1000);
+      expect(await openAr()).toBeLessThan(0.05 * before);
+    } finally {
+      await wh.run(`update invoice_scores set days_to_pay_p10 = days_to_pay_p10 - 400, days_to_pay_p50 = days_to_pay_p50 - 450, days_to_pay_p90 = days_to_pay_p90 - 500 where as_of = $1::date`, [D]);
+    }
+    await expect(forecastStage.run({ wh, config: ctx.t.config, asOf: '2025-08-24', runId: 'run-x', log: () => {} })).rejects.toThrow(/no stored risk scores as of 2025-08-24/);
+  }, 120_000);
 });

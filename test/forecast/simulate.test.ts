@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildItems } from '../../scoring/forecast/build-items.ts';
+import { buildItems, weekendRollOf } from '../../scoring/forecast/build-items.ts';
 import type { ForecastInputs } from '../../scoring/forecast/inputs.ts';
 import { allocItems, cdfDay, expectedByWeek, quantileDay, simulateTotals, sortedQuantile, summarise, type SimItems } from '../../scoring/forecast/simulate.ts';
 import { dayNumber, forecastWeeks, isoWeekStart } from '../../scoring/forecast/weeks.ts';
@@ -107,6 +107,34 @@ describe('intervals', () => {
     expect(inside / total).toBeLessThan(0.87);
   });
 
+  it('moves weekend pay days to Monday as often as the history says no cash arrives on weekends', () => {
+    // day 12 is the Saturday of week index 1 (Monday = day 7)
+    const items = one([12, 12, 12]);
+    expect(summarise(items, sim).map((w) => w.mean).slice(0, 3)).toEqual([0, 1000, 0]);
+    const rolled = summarise(items, { ...sim, weekendRoll: 1 });
+    expect(rolled.map((w) => w.mean).slice(0, 3)).toEqual([0, 0, 1000]);
+    expect([rolled[2]?.p10, rolled[2]?.p90]).toEqual([1000, 1000]);
+    // the simulated split of a spread distribution agrees with the exact one under a partial roll
+    const spread = one([3, 17, 40]);
+    const exact = new Float64Array(13);
+    expectedByWeek(spread, 0, 13, exact, 0.5);
+    const unrolled = new Float64Array(13);
+    expectedByWeek(spread, 0, 13, unrolled);
+    // rolling only moves mass between weeks: the totals differ by the rolled half of the last weekend (days 89–90)
+    const lastWeekend = 1000 * (cdfDay(90, 0, 3, 17, 40) - cdfDay(88, 0, 3, 17, 40));
+    expect(unrolled.reduce((a, b) => a + b, 0) - exact.reduce((a, b) => a + b, 0)).toBeCloseTo(0.5 * lastWeekend, 6);
+    expect(exact[2]).not.toBeCloseTo(unrolled[2] as number, 0);
+    const hist = simulateTotals(spread, { ...sim, draws: 20_000, weekendRoll: 0.5 });
+    for (let w = 0; w < 8; w++) {
+      let s = 0;
+      for (let d = 0; d < 20_000; d++) s += hist[d * 13 + w] as number;
+      expect(Math.abs(s / 20_000 - (exact[w] as number))).toBeLessThan(15);
+    }
+    expect(weekendRollOf(0)).toBe(1);
+    expect(weekendRollOf(2 / 7)).toBeCloseTo(0, 12);
+    expect(weekendRollOf(null)).toBe(0);
+  });
+
   it('is reproducible with a seed', () => {
     const items = one([3, 17, 40]);
     expect(simulateTotals(items, sim)).toEqual(simulateTotals(items, sim));
@@ -122,7 +150,7 @@ describe('open invoice slices', () => {
   });
   const inputs = (over: Partial<ForecastInputs> = {}): ForecastInputs => ({
     fx: [{ currency: 'USD', rate: 1 }], promises: [], promiseHistory: { settled: 0, kept: 0 }, disputes: [], closedDisputes: [], orders: [], orderLagDays: null,
-    customers: [{ customerId: 'C1', segment: 's', termsDays: 30, daysLate: [0, 2, 5] }], invoicing: [], settlement: { invoiced: 0, credited: 0, writtenOff: 0 }, ...over,
+    customers: [{ customerId: 'C1', segment: 's', termsDays: 30, daysLate: [0, 2, 5] }], invoicing: [], settlement: { invoiced: 0, credited: 0, writtenOff: 0 }, weekendReceiptShare: null, ...over,
   });
   const opts = { asOf: '2026-03-01', weeks: 13, baseCurrency: 'USD', currency: null };
   const weekly = (inp: ForecastInputs) => summarise(buildItems([score()], inp, opts).items, sim).map((w) => w.mean);

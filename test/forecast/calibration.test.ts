@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { applyCalibration, bandScore, bestTimingScale, conformalQuantile, learnCalibration, MIN_CALIBRATION_WEEKS, type CalibrationObs } from '../../scoring/forecast/calibration.ts';
+import type { ForecastLine, ForecastWeek } from '../../scoring/forecast/forecast.ts';
+import { allocItems, componentByWeek, rescaleTiming } from '../../scoring/forecast/simulate.ts';
+
+const obs = (horizon: number, expected: number, actual: number, half = 10): CalibrationObs => ({ horizon, expected, p10: expected - half, p50: expected, p90: expected + half, actual });
+
+describe('forecast calibration on earlier origins', () => {
+  it('levels each horizon group by its receipts over its forecast, clamped, and only with enough weeks', () => {
+    const near = Array.from({ length: 10 }, () => obs(2, 100, 90));
+    const far = Array.from({ length: 10 }, () => obs(8, 100, 200));
+    const cal = learnCalibration([...near, ...far], 5);
+    expect(cal.groups[0]?.level).toBeCloseTo(0.9, 9);
+    expect(cal.groups[1]?.level).toBe(1.25); // 2.0 clamped
+    const thin = learnCalibration(near.slice(0, MIN_CALIBRATION_WEEKS - 1), 1);
+    expect(thin.groups.map((g) => [g.level, g.band])).toEqual([[1, 1], [1, 1]]);
+  });
+
+  it('scales the band so that the split-conformal share of past weeks falls inside it', () => {
+    // normalised distances 0.1 … 2.0 from the median: the ⌈0.8·21⌉ = 17th smallest is 1.7
+    const rows = Array.from({ length: 20 }, (_, i) => obs(1, 100, 100 + (i % 2 ? 1 : -1) * 10 * 0.1 * (i + 1)));
+    const cal = learnCalibration(rows, 4);
+    expect(cal.groups[0]?.level).toBeCloseTo(1, 2);
+    const s = rows.map((o) => bandScore(o.actual, o.p10, o.p50, o.p90) as number);
+    expect(conformalQuantile(s)).toBeCloseTo(1.7, 9);
+    const inside = s.filter((x) => x <= (cal.groups[0]?.band as number)).length / s.length;
+    expect(inside).toBeGreaterThanOrEqual(0.8);
+    expect(bandScore(0, 0, 0, 0)).toBeNull(); // nothing expected, nothing learnt
+  });
+
+  it('picks the open AR timing scale with the smallest error, and 1 when nothing tells them apart', () => {
+    expect(bestTimingScale((k) => Math.abs(k - 0.8))).toBe(0.8);
+    expect(bestTimingScale(() => 5)).toBe(1);
+    // a stretch is around the earliest pay day: with the open AR arriving faster than scored, a scale < 1 wins
+    const items = allocItems(1);
+    items.amount[0] = 1000;
+    [items.lo[0], items.q10[0], items.q50[0], items.q90[0]] = [0, 10, 30, 60];
+    const actual = componentByWeek(rescaleTiming(items, 0.7, 'open_ar'), 'open_ar', 13);
+    const err = (k: number) => componentByWeek(rescaleTiming(items, k, 'open_ar'), 'open_ar', 13).reduce((e, x, w) => e + Math.abs(x - (actual[w] as number)), 0);
+    expect(bestTimingScale(err)).toBe(0.7);
+    expect(rescaleTiming(items, 0.5, 'orders').q50[0]).toBe(30); // other components untouched
+  });
+
+  it('applies level and band to weeks and lines; the components still add up to expected', () => {
+    const week = (horizon: number, weekStart: string): ForecastWeek => ({ weekStart, horizon, expected: 100, p10: 80, p50: 98, p90: 125, openAr: 70, orders: 10, newBusiness: 20 });
+    const weeks = [week(1, '2026-01-05'), week(6, '2026-02-09')];
+    const lines: ForecastLine[] = [
+      { weekStart: '2026-01-05', component: 'open_ar', customerId: 'C1', itemId: 'I1', currency: 'USD', rate: 1, expected: 70 },
+      { weekStart: '2026-02-09', component: 'new_business', customerId: 'C1', itemId: null, currency: 'USD', rate: 1, expected: 20 },
+    ];
+    const cal = { origins: 3, weeks: 30, timingScale: 1, groups: [{ from: 1, to: 4, n: 12, level: 0.9, band: 2 }, { from: 5, to: 52, n: 18, level: 1.1, band: 0.5 }] };
+    const out = applyCalibration(weeks, lines, cal);
+    const [w1, w6] = out.weeks as [ForecastWeek, ForecastWeek];
+    expect(w1.expected).toBeCloseTo(90, 9);
+    expect(w1.openAr + w1.orders + w1.newBusiness).toBeCloseTo(w1.expected, 9);
+    expect(w1.p50).toBeCloseTo(98 * 0.9, 9);
+    expect(w1.p90 - w1.p50).toBeCloseTo(2 * (125 - 98) * 0.9, 9);
+    expect(w1.p50 - w1.p10).toBeCloseTo(2 * (98 - 80) * 0.9, 9);
+    expect(w6.expected).toBeCloseTo(110, 9);
+    expect(w6.p90 - w6.p50).toBeCloseTo(0.5 * (125 - 98) * 1.1, 9);
+    expect(out.lines.map((l) => l.expected)).toEqual([70 * 0.9, 20 * 1.1]);
+    // a band scaled below zero stops at zero
+    const wide = applyCalibration([week(1, '2026-01-05')], [], { ...cal, groups: [{ from: 1, to: 4, n: 12, level: 1, band: 10 }] });
+    expect(wide.weeks[0]?.p10).toBe(0);
+  });
+});
