@@ -4,8 +4,24 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isoDate } from '../../core/as-of.ts';
 import { disputeCauses } from '../../models/disputes.ts';
 import { resolvePeriod } from '../repositories/metrics.ts';
+import { DEDUCTION_STATUSES, deductionDecisionSchema, decideDeduction, listDeductions } from '../../scoring/cash-application/deductions.ts';
 
 const Money = z.string();
+
+const Deduction = z.object({
+  deductionId: z.string(),
+  paymentId: z.string(),
+  invoiceId: z.string(),
+  customerId: z.string().nullable(),
+  customerName: z.string().nullable(),
+  amount: Money.describe('the unpaid rest of the short payment'),
+  currency: z.string().nullable(),
+  causeGuess: z.string().describe('cash application\'s guess: words in the remittance, tax amount, a late discount, else unspecified'),
+  evidence: z.string().nullable(),
+  openedDate: z.string(),
+  status: z.enum(DEDUCTION_STATUSES),
+  disputeId: z.string().nullable().describe('the dispute opened from it (action dispute)'),
+});
 
 export const disputeRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -65,6 +81,47 @@ export const disputeRoutes: FastifyPluginAsync = async (fastify) => {
     async (req) => {
       const period = await resolvePeriod(app.warehouse, req.query.from, req.query.to);
       return disputeCauses(app.warehouse, { ...period, baseCurrency: app.config.baseCurrency });
+    },
+  );
+
+  app.get(
+    '/disputes/deductions',
+    {
+      schema: {
+        tags: ['disputes'],
+        summary: 'Deductions from short payments (cash application applied them within tolerance): dispute candidates with a cause guess',
+        querystring: z.object({
+          status: z.enum([...DEDUCTION_STATUSES, 'all']).default('candidate'),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          offset: z.coerce.number().int().min(0).default(0),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(Deduction),
+            total: z.number().int(),
+            byCause: z.array(z.object({ cause: z.string(), count: z.number().int(), amount: Money })),
+          }),
+        },
+      },
+    },
+    async (req) => listDeductions(app.warehouse, req.query),
+  );
+
+  app.post(
+    '/disputes/deductions/:id',
+    {
+      schema: {
+        tags: ['disputes'],
+        summary: 'Decide a deduction candidate: dispute (opens a dispute for the residual with the guessed or given cause), accept or dismiss',
+        params: z.object({ id: z.string().min(1).max(100) }),
+        body: deductionDecisionSchema,
+        response: { 200: Deduction },
+      },
+    },
+    async (req) => {
+      const after = await app.warehouse.transaction((conn) => decideDeduction(conn, req.params.id, req.body));
+      req.audit = { entity: 'deduction', entityId: req.params.id, after };
+      return after;
     },
   );
 };
