@@ -98,6 +98,20 @@ export class XmlStreamReader {
     top.text += this.decode(buf, raw, pos);
   }
 
+  /**
+   * Indentation between tags before an element has any text: it would be trimmed away anyway, so it is
+   * never sliced out and concatenated (most of the characters of a pretty-printed bank file).
+   */
+  private ignorableSpace(buf: string, from: number, to: number): boolean {
+    const top = this.stack[this.stack.length - 1];
+    if (top && top.text !== '') return false;
+    for (let i = from; i < to; i++) {
+      const c = buf.charCodeAt(i);
+      if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false;
+    }
+    return true;
+  }
+
   private open(buf: string, pos: number, gt: number): number {
     if (this.rootClosed) this.fail(buf, pos, 'a second document element');
     // Fast path: a bare start tag "<Name>" (almost every tag in a bank message).
@@ -190,7 +204,7 @@ export class XmlStreamReader {
     while (pos < len) {
       const lt = buf.indexOf('<', pos);
       if (lt < 0) break; // text continues in the next piece
-      if (lt > pos) this.text(buf, buf.slice(pos, lt), pos);
+      if (lt > pos && !this.ignorableSpace(buf, pos, lt)) this.text(buf, buf.slice(pos, lt), pos);
       pos = lt;
       const c1 = buf.charCodeAt(lt + 1);
       if (Number.isNaN(c1)) break;
