@@ -11,22 +11,39 @@ describe('dashboard assets', () => {
   afterAll(async () => h.close());
 
   it('serves every page at / without a key (pages hold no data)', async () => {
-    for (const path of ['/', '/data-quality.html', '/credit.html', '/cash-application.html', '/collector.html']) {
+    const pages: Record<string, string> = {
+      '/': 'overview',
+      '/index.html': 'overview',
+      '/data-quality.html': 'data-quality',
+      '/credit.html': 'credit',
+      '/cash-application.html': 'cash-application',
+      '/collector.html': 'collector',
+    };
+    const shells = new Set<string>();
+    for (const [path, page] of Object.entries(pages)) {
       const res = await h.app.inject({ url: path });
       expect(res.statusCode, path).toBe(200);
       expect(res.headers['content-type'], path).toMatch(/text\/html/);
       expect(res.body, path).toContain('/vendor/plot.umd.min.js');
       const module = /src="(\/js\/pages\/[a-z-]+\.js)"/.exec(res.body)?.[1];
-      expect(module, path).toBeDefined();
+      expect(module, path).toBe(`/js/pages/${page}.js`);
       expect((await h.app.inject({ url: module! })).statusCode, module).toBe(200);
+      shells.add(res.body.replace(module!, ''));
     }
+    // one shell: the pages differ only in their module
+    expect(shells.size).toBe(1);
+    // a helper module is not a page
+    expect((await h.app.inject({ url: '/common.html' })).statusCode).toBe(404);
   });
 
-  it('serves d3 and Plot from node_modules, nothing else of it', async () => {
+  it('serves d3, Plot and Arrow from node_modules, nothing else of it', async () => {
     const plot = await h.app.inject({ url: '/vendor/plot.umd.min.js' });
     expect(plot.statusCode).toBe(200);
     expect(plot.headers['content-type']).toMatch(/javascript/);
     expect(plot.body.slice(0, 60)).toContain('@observablehq/plot');
+    const arrow = await h.app.inject({ url: '/vendor/arrow.es2015.min.js' });
+    expect(arrow.statusCode).toBe(200);
+    expect(arrow.body).toContain('global.Arrow');
     const d3 = await h.app.inject({ url: '/vendor/d3.min.js' });
     expect(d3.statusCode).toBe(200);
     expect(d3.body).toContain('d3js.org');

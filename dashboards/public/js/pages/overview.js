@@ -1,11 +1,13 @@
 /**
  * CFO overview: KPI tiles with the change since the last month-end, DSO/ADD/CEI over 24 months, aging by month,
- * the 13-week cash forecast, dispute causes and risk concentration. Every number comes from the API; the as-of
- * filter goes to every call, the segment filter narrows the risk views (the metric routes have no segment filter),
- * and the group-by filter splits today's aging by segment, collector or document currency.
+ * the 13-week cash forecast, dispute causes and risk concentration. Every number comes from the API. The as-of
+ * filter goes to every call; segment, collector and document currency cut the KPI tiles, trends, aging and risk
+ * views (the metric routes' own filters, so every figure is the server's); the forecast and disputes cover the
+ * whole book and say so. The group-by filter splits today's aging by segment, collector or document currency.
+ * Changing a filter redraws the page in place and keeps the filters in the URL.
  */
 import { el, clear } from '../dom.js';
-import { apiGet } from '../api.js';
+import { apiGet, apiTable } from '../api.js';
 import { fmt } from '../format.js';
 import { shell } from '../shell.js';
 import { chartCard } from '../components/chart-card.js';
@@ -29,13 +31,35 @@ const DSO_SERIES = [
 const RISK_CLASSES = ['A', 'B', 'C', 'D', 'E'];
 const RISK_COLORS = ['#1b7f4b', '#7cb342', '#f9a825', '#ef6c00', '#b3261e'];
 
-const params = new URLSearchParams(location.search);
 const GROUPS = { segment: 'segment', collector: 'collector', currency: 'document currency' };
-const filters = {
-  asOf: params.get('asOf') || undefined,
-  segment: params.get('segment') || '',
-  groupBy: Object.hasOwn(GROUPS, params.get('groupBy') ?? '') ? params.get('groupBy') : 'segment',
-};
+/** The metric routes' filters (query names of GET /api/v1/metrics/summary, aging and trend). */
+const SCOPE_KEYS = ['segment', 'collectorId', 'documentCurrency'];
+
+function readFilters(search) {
+  const params = new URLSearchParams(search);
+  return {
+    asOf: params.get('asOf') || undefined,
+    segment: params.get('segment') || undefined,
+    collectorId: params.get('collectorId') || undefined,
+    documentCurrency: params.get('documentCurrency') || undefined,
+    groupBy: Object.hasOwn(GROUPS, params.get('groupBy') ?? '') ? params.get('groupBy') : 'segment',
+  };
+}
+let filters = readFilters(location.search);
+/** The current cut for card titles (scopeLabel), and the note on cards that always show the whole book. */
+let cut = '';
+const wholeBook = () => (cut ? ' Whole book: not narrowed by the segment, collector or currency filters.' : '');
+
+/** The scope part of the filters, as query parameters (absent = the whole book). */
+export function scopeQuery(f) {
+  return Object.fromEntries(SCOPE_KEYS.filter((k) => f[k]).map((k) => [k, f[k]]));
+}
+
+/** A short description of the cut for titles, e.g. " — smb, Avery Quinn, EUR"; empty for the whole book. */
+export function scopeLabel(f, collectors = []) {
+  const parts = [f.segment, f.collectorId ? (collectors.find((c) => c.id === f.collectorId)?.name ?? f.collectorId) : undefined, f.documentCurrency ? `${f.documentCurrency} documents` : undefined].filter(Boolean);
+  return parts.length ? ` — ${parts.join(', ')}` : '';
+}
 
 /** First day of the month 23 months before `asOf`'s month: 24 month-ends including the as-of month. */
 export function trendFrom(asOf) {
@@ -44,14 +68,15 @@ export function trendFrom(asOf) {
   return d.toISOString().slice(0, 10);
 }
 
-// KPI tiles and charts share series; each is fetched once per page load.
+// KPI tiles and charts share series; each is fetched once per as-of date and cut.
 const trendCache = new Map();
 function trend(metric, asOf) {
-  const key = `${metric}@${asOf}`;
+  const scope = scopeQuery(filters);
+  const key = JSON.stringify([metric, asOf, scope]);
   if (!trendCache.has(key)) {
     trendCache.set(
       key,
-      apiGet('/api/v1/metrics/trend', { metric, from: trendFrom(asOf), to: asOf }).then((res) =>
+      apiGet('/api/v1/metrics/trend', { metric, from: trendFrom(asOf), to: asOf, ...scope }).then((res) =>
         res.points.filter((p) => p.value !== null).map((p) => ({ date: p.date, value: Number(p.value) })),
       ),
     );
@@ -93,7 +118,7 @@ async function kpis(summary) {
   const pts = (v) => `${fmt.number(v, 1)} pts`;
   return el(
     'div',
-    { class: 'kpis', role: 'list', 'aria-label': `Key figures as of ${fmt.date(asOf)}` },
+    { class: 'kpis', role: 'list', 'aria-label': `Key figures as of ${fmt.date(asOf)}${cut}` },
     [
       kpiTile({ label: 'Total AR', value: fmt.money(summary.totalAr, cur), change: diff(summary.totalAr, totalAr), betterWhen: 'lower', format: (v) => fmt.money(v, cur, { compact: true }), hint: 'Open invoices + unapplied credits + unapplied cash' }),
       kpiTile({ label: 'Overdue', value: overdue === null ? '–' : fmt.percent(overdue / 100), change: diff(overdue, overduePrev), betterWhen: 'lower', format: pts, hint: 'Share of AR past its due date' }),
@@ -111,7 +136,7 @@ async function dsoTrend(asOf) {
   const data = series.flat().map((d) => ({ ...d, date: new Date(`${d.month}T00:00:00Z`) }));
   return chartCard({
     id: 'dso-trend',
-    title: 'DSO and days delinquent, last 24 months',
+    title: `DSO and days delinquent, last 24 months${cut}`,
     subtitle: 'Countback DSO, best possible DSO and ADD at each month-end (days)',
     data,
     columns: [
@@ -144,7 +169,7 @@ async function ceiTrend(asOf) {
       ? `Not drawn (outside 0–110 %): ${outside.map((d) => `${fmt.month(d.month)} ${fmt.number(d.cei, 1)} %`).join(', ')}; see the data table.`
       : undefined,
     id: 'cei-trend',
-    title: 'Collection effectiveness, last 24 months',
+    title: `Collection effectiveness, last 24 months${cut}`,
     subtitle: 'CEI over the trailing period at each month-end (%; 100 % = everything collectable was collected)',
     data,
     columns: [
@@ -177,7 +202,7 @@ async function agingByMonth(asOf, currency) {
   const step = Math.max(1, Math.ceil(months.length / Math.floor((width - 80) / 60)));
   return chartCard({
     id: 'aging-trend',
-    title: 'Aging by month',
+    title: `Aging by month${cut}`,
     subtitle: `Open AR at each month-end split by days past due (${currency})`,
     span: 'span-12',
     data,
@@ -216,14 +241,14 @@ export function agingByGroupSeries(items, noGroup = '(none)') {
 }
 
 async function agingByGroup(asOf, currency, groupBy) {
-  const res = await apiGet('/api/v1/metrics/aging', { asOf, groupBy });
+  const res = await apiGet('/api/v1/metrics/aging', { asOf, groupBy, ...scopeQuery(filters) });
   const items = [...res.items].sort((a, b) => Number(b.total) - Number(a.total));
   const labels = items[0]?.buckets.map((b) => b.label) ?? [];
   const data = agingByGroupSeries(items, `(no ${GROUPS[groupBy]})`);
   const groups = [...new Set(data.map((d) => d.group))];
   return chartCard({
     id: 'aging-by-group',
-    title: `Aging by ${GROUPS[groupBy]}`,
+    title: `Aging by ${GROUPS[groupBy]}${cut}`,
     subtitle: `Open AR on ${fmt.date(asOf)} by ${GROUPS[groupBy]} and days past due, largest first (${currency})`,
     span: 'span-12',
     data,
@@ -281,7 +306,7 @@ async function cashForecast(asOf) {
     chartCard({
       id: 'cash-forecast',
       title: '13-week cash forecast',
-      subtitle: `Expected receipts per week from ${fmt.date(res.asOf)}, P50 with the P10–P90 range (${currency})`,
+      subtitle: `Expected receipts per week from ${fmt.date(res.asOf)}, P50 with the P10–P90 range (${currency}).${wholeBook()}`,
       data,
       columns: [
         { key: 'week', label: 'Week starting' },
@@ -388,7 +413,7 @@ async function disputeCauses(asOf) {
     chartCard({
       id: 'dispute-pareto',
       title: 'Dispute causes (Pareto)',
-      subtitle: `Disputed amount by cause, ${fmt.date(res.from)} – ${fmt.date(res.to)}, with the cumulative share (${cur})`,
+      subtitle: `Disputed amount by cause, ${fmt.date(res.from)} – ${fmt.date(res.to)}, with the cumulative share (${cur}).${wholeBook()}`,
       data,
       columns: [
         { key: 'cause', label: 'Cause' },
@@ -425,11 +450,13 @@ async function disputeCauses(asOf) {
   );
 }
 
-/** Open AR per customer (base currency) joined with each customer's risk class. */
-export function riskExposure(scores, aging, segment) {
+/**
+ * Open AR per customer (base currency) joined with each customer's risk class. The aging is the filtered one, so
+ * customers outside the cut have no exposure and drop out.
+ */
+export function riskExposure(scores, aging) {
   const totals = new Map(aging.map((a) => [a.key, { total: Number(a.total), name: a.name }]));
   return scores
-    .filter((s) => !segment || s.segment === segment)
     .map((s) => ({ customerId: s.customerId, name: s.name ?? totals.get(s.customerId)?.name ?? s.customerId, segment: s.segment, score: s.score, riskClass: s.riskClass, exposure: totals.get(s.customerId)?.total ?? 0 }))
     .filter((r) => r.exposure > 0);
 }
@@ -446,12 +473,13 @@ export function topRisky(rows, n = 20) {
   return [...rows].sort((a, b) => a.score - b.score || b.exposure - a.exposure).slice(0, n);
 }
 
-async function riskConcentration(asOf, currency, segment) {
+async function riskConcentration(asOf, currency) {
+  // every scored customer and every customer's aging: the two largest tables of the page, read as Arrow streams
   const [scores, aging] = await Promise.all([
-    apiGet('/api/v1/scores/customers', { sort: 'risk', limit: 10000, asOf }),
-    apiGet('/api/v1/metrics/aging', { groupBy: 'customer', asOf }),
+    apiTable('/api/v1/scores/customers', { sort: 'risk', limit: 10000, asOf }),
+    apiTable('/api/v1/metrics/aging', { groupBy: 'customer', asOf, ...scopeQuery(filters) }),
   ]);
-  const rows = riskExposure(scores.items, aging.items, segment);
+  const rows = riskExposure(scores.items, aging.items);
   const byClass = exposureByClass(rows);
   const short = (name) => (name.length > 26 ? `${name.slice(0, 25)}…` : name);
   const seen = new Set();
@@ -461,7 +489,7 @@ async function riskConcentration(asOf, currency, segment) {
     seen.add(label);
     return { ...r, label };
   });
-  const which = segment ? ` — ${segment} segment` : '';
+  const which = cut;
   return el(
     'div',
     { class: 'grid span-12' },
@@ -524,27 +552,43 @@ async function riskConcentration(asOf, currency, segment) {
   );
 }
 
-function filterBar(asOf, segments) {
+function select(name, label, options, current, allLabel) {
+  return el(
+    'label',
+    {},
+    label,
+    el('select', { name }, allLabel ? el('option', { value: '' }, allLabel) : null, options.map(([value, text]) => el('option', { value, selected: value === current }, text))),
+  );
+}
+
+/** The filter form; choosing in a select applies at once, the date applies with Apply (or Enter). */
+function filterBar(asOf, options, onChange) {
   const form = el(
     'form',
     { class: 'filters', method: 'get', action: '/', 'aria-label': 'Filters' },
     el('label', {}, 'As of', el('input', { type: 'date', name: 'asOf', value: asOf, required: true })),
-    el(
-      'label',
-      {},
-      'Segment (risk views)',
-      el('select', { name: 'segment' }, el('option', { value: '' }, 'All segments'), segments.map((s) => el('option', { value: s, selected: s === filters.segment }, s))),
-    ),
-    el(
-      'label',
-      {},
-      'Group aging by',
-      el('select', { name: 'groupBy' }, Object.entries(GROUPS).map(([value, label]) => el('option', { value, selected: value === filters.groupBy }, label))),
-    ),
+    select('segment', 'Segment', options.segments.map((s) => [s, s]), filters.segment, 'All segments'),
+    select('collectorId', 'Collector', options.collectors.map((c) => [c.id, c.name ?? c.id]), filters.collectorId, 'All collectors'),
+    select('documentCurrency', 'Document currency', options.documentCurrencies.map((c) => [c, c]), filters.documentCurrency, 'All currencies'),
+    select('groupBy', 'Group aging by', Object.entries(GROUPS), filters.groupBy),
     el('button', { type: 'submit' }, 'Apply'),
   );
+  const apply = () => {
+    const q = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) if (v) q.set(k, String(v));
+    onChange(q);
+  };
+  form.addEventListener('change', (e) => {
+    if (e.target instanceof window.HTMLSelectElement) apply();
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    apply();
+  });
   return form;
 }
+
+const NO_OPTIONS = { segments: [], collectors: [], documentCurrencies: [] };
 
 async function main() {
   const page = shell('/', 'CFO overview', 'Receivables, collection performance, expected cash and risk, from the latest published run.');
@@ -552,30 +596,69 @@ async function main() {
   const kpiSlot = el('div');
   const grid = el('div', { class: 'grid' });
   page.append(filterSlot, kpiSlot, grid);
+  const optionsP = apiGet('/api/v1/metrics/filters').catch(() => NO_OPTIONS);
+  let generation = 0;
 
-  let summary;
-  try {
-    summary = await apiGet('/api/v1/metrics/summary', { asOf: filters.asOf });
-  } catch (err) {
-    await fill(kpiSlot, 'AR summary', () => Promise.reject(err));
-    return;
-  }
-  const { asOf, currency } = summary;
-  const slots = ['span-6', 'span-6', 'span-12', 'span-12', 'span-12', 'span-12', 'span-12'].map((span) => el('div', { class: span }));
-  grid.append(...slots);
-  slots[2].after(slots[6]); // today's aging by group right below aging by month
-  const segmentsP = apiGet('/api/v1/metrics/aging', { groupBy: 'segment', asOf }).then((r) => r.items.map((i) => i.key).filter(Boolean)).catch(() => []);
-  await Promise.all([
-    segmentsP.then((segments) => clear(filterSlot, filterBar(asOf, segments))),
-    fill(kpiSlot, 'Key figures', () => kpis(summary)),
-    fill(slots[0], 'DSO trend', () => dsoTrend(asOf)),
-    fill(slots[1], 'CEI trend', () => ceiTrend(asOf)),
-    fill(slots[2], 'Aging by month', () => agingByMonth(asOf, currency)),
-    fill(slots[3], 'Cash forecast', () => cashForecast(asOf)),
-    fill(slots[4], 'Dispute causes', () => disputeCauses(asOf)),
-    fill(slots[5], 'Risk concentration', () => riskConcentration(asOf, currency, filters.segment)),
-    fill(slots[6], 'Aging by group', () => agingByGroup(asOf, currency, filters.groupBy)),
-  ]);
+  const render = async () => {
+    const gen = ++generation;
+    const options = await optionsP;
+    cut = scopeLabel(filters, options.collectors);
+    let summary;
+    try {
+      summary = await apiGet('/api/v1/metrics/summary', { asOf: filters.asOf, ...scopeQuery(filters) });
+    } catch (err) {
+      if (gen !== generation) return;
+      clear(grid);
+      await fill(kpiSlot, 'AR summary', () => Promise.reject(err));
+      if (!filterSlot.firstChild) clear(filterSlot, filterBar(filters.asOf ?? '', options, onChange));
+      return;
+    }
+    if (gen !== generation) return;
+    const { asOf, currency } = summary;
+    // built once, so a keyboard user's focus stays on the select they just changed
+    if (!filterSlot.firstChild) clear(filterSlot, filterBar(asOf, options, onChange));
+    else filterSlot.querySelector('input[name="asOf"]').value = asOf;
+    // fresh containers per redraw: a slower, superseded redraw can only fill elements no longer on the page
+    const kpiBox = el('div');
+    clear(kpiSlot, kpiBox);
+    const slots = ['span-6', 'span-6', 'span-12', 'span-12', 'span-12', 'span-12', 'span-12'].map((span) => el('div', { class: span }));
+    clear(grid, slots);
+    slots[2].after(slots[6]); // today's aging by group right below aging by month
+    await Promise.all([
+      fill(kpiBox, 'Key figures', () => kpis(summary)),
+      fill(slots[0], 'DSO trend', () => dsoTrend(asOf)),
+      fill(slots[1], 'CEI trend', () => ceiTrend(asOf)),
+      fill(slots[2], 'Aging by month', () => agingByMonth(asOf, currency)),
+      fill(slots[3], 'Cash forecast', () => cashForecast(asOf)),
+      fill(slots[4], 'Dispute causes', () => disputeCauses(asOf)),
+      fill(slots[5], 'Risk concentration', () => riskConcentration(asOf, currency)),
+      fill(slots[6], 'Aging by group', () => agingByGroup(asOf, currency, filters.groupBy)),
+    ]);
+  };
+  // tests and people wait for body[data-ready]: taken away while a redraw runs, back when the newest one is done
+  const redraw = async () => {
+    document.body.removeAttribute('data-ready');
+    const gen = generation + 1;
+    try {
+      await render();
+    } finally {
+      if (gen === generation) document.body.setAttribute('data-ready', 'true');
+    }
+  };
+  const onChange = (q) => {
+    const search = q.toString();
+    window.history.pushState(null, '', search ? `/?${search}` : '/');
+    filters = readFilters(location.search);
+    void redraw();
+  };
+  window.addEventListener('popstate', () => {
+    filters = readFilters(location.search);
+    void redraw();
+  });
+  await redraw();
 }
 
-void main().finally(() => document.body.setAttribute('data-ready', 'true'));
+void main().catch((err) => {
+  console.error(err);
+  document.body.setAttribute('data-ready', 'true');
+});
