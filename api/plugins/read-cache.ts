@@ -34,11 +34,11 @@ const COLLECTOR_WRITES: Readonly<Record<string, string>> = {
 };
 const COLLECTOR_TABLES = [...new Set(Object.values(COLLECTOR_WRITES))];
 
-type Reads = (req: FastifyRequest, payload: string | Buffer) => Dependencies;
+type Reads = (req: FastifyRequest, payload: string | Buffer, contentType: string) => Dependencies;
 
 /** A worklist page shows last contacts, open promises and open disputes of the customers on it. */
-const worklistPage: Reads = (_req, payload) => {
-  if (typeof payload !== 'string') return { tables: COLLECTOR_TABLES, customers: 'all' };
+const worklistPage: Reads = (_req, payload, contentType) => {
+  if (typeof payload !== 'string' || !contentType.startsWith('application/json')) return { tables: COLLECTOR_TABLES, customers: 'all' };
   try {
     const body = JSON.parse(payload) as { items?: { customerId?: unknown }[] };
     return { tables: COLLECTOR_TABLES, customers: (body.items ?? []).map((i) => String(i.customerId)) };
@@ -132,11 +132,13 @@ export function installReadCache(app: FastifyInstance, cache = new ResponseCache
       const v = reply.getHeader(name);
       if (v !== undefined) headers[name] = String(v);
     }
+    const contentType = String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8');
     cache.store(slot, {
-      body: payload,
-      contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
+      // kept encoded: a hit then costs no UTF-8 pass over a page of JSON
+      body: typeof payload === 'string' ? Buffer.from(payload) : payload,
+      contentType,
       headers,
-      deps: reads ? reads(req, payload) : { tables: COLLECTOR_TABLES, customers: 'all' },
+      deps: reads ? reads(req, payload, contentType) : { tables: COLLECTOR_TABLES, customers: 'all' },
     });
     void reply.header(CACHE_HEADER, 'miss');
     return payload;
@@ -158,11 +160,8 @@ export function installReadCache(app: FastifyInstance, cache = new ResponseCache
     const key = `${req.url}\u0000${scopeOf(req)}\u0000${req.headers.accept ?? ''}`;
     const hit = cache.get(stamp, key);
     if (hit) return answer(reply, hit, 'hit');
-    const pending = cache.inFlight(stamp, key);
-    if (pending) {
-      const shared = await pending;
-      if (shared) return answer(reply, shared, 'shared');
-    }
+    const shared = await cache.shared(stamp, key);
+    if (shared) return answer(reply, shared, 'shared');
     req.readCacheSlot = cache.lead(stamp, key);
   });
 

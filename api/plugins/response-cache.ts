@@ -8,9 +8,10 @@
  * - Single flight. Concurrent misses for the same answer wait for the first one instead of running the
  *   same query N times.
  *
- * A miss remembers the write sequence number when it started; its answer is stored (and handed to the
- * requests waiting for it) only if no write it depends on landed since — otherwise it may have read the
- * rows before that write, and the next request recomputes.
+ * A miss remembers the write sequence number when it started; its answer is stored only if no write it
+ * depends on landed since — otherwise it may have read the rows before that write. The requests waiting
+ * for it still get it if they arrived before that write was acknowledged (they overlapped the write, so
+ * either state is a correct answer for them); the others compute again.
  */
 import type { DataStamp } from './data-version.ts';
 import { StampedCache } from './stamped-cache.ts';
@@ -22,7 +23,7 @@ export interface Dependencies {
 }
 
 export interface CachedResponse {
-  readonly body: string | Buffer;
+  readonly body: Buffer;
   readonly contentType: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly deps: Dependencies;
@@ -36,9 +37,21 @@ export interface Slot {
   settled: boolean;
 }
 
+/** What a leader hands its waiters: its answer, and the first write since it started that could spoil it. */
+interface Shared {
+  readonly entry: CachedResponse;
+  readonly spoiledBy: number;
+}
+
 interface Waiter {
-  readonly promise: Promise<CachedResponse | undefined>;
-  readonly resolve: (entry: CachedResponse | undefined) => void;
+  readonly promise: Promise<Shared | undefined>;
+  readonly resolve: (shared: Shared | undefined) => void;
+}
+
+interface WriteRecord {
+  readonly seq: number;
+  readonly table: string;
+  readonly customers: ReadonlySet<string> | null;
 }
 
 export interface ResponseCacheOptions {
@@ -46,22 +59,20 @@ export interface ResponseCacheOptions {
   readonly maxBytes?: number;
 }
 
-const ALL = '\u0000all';
+/** Writes remembered for checking misses in flight; a miss older than the oldest one kept is not stored. */
+const WRITE_LOG = 10_000;
 
 export class ResponseCache {
   private readonly entries: StampedCache<CachedResponse>;
   private readonly waiters = new Map<string, Waiter>();
   private writeSeq = 0;
-  /** Last write sequence per `table customer` and per `table ALL` (a write whose customers are unknown). */
-  private readonly lastWrite = new Map<string, number>();
-  /** Last write sequence per table, whatever the customer: what an answer over every customer checks. */
-  private readonly lastTableWrite = new Map<string, number>();
+  private readonly writes: WriteRecord[] = [];
 
   constructor(options: ResponseCacheOptions = {}) {
     this.entries = new StampedCache<CachedResponse>({
       max: options.maxEntries ?? 5000,
       maxSize: options.maxBytes ?? 64 * 1024 * 1024,
-      sizeOf: (e) => (typeof e.body === 'string' ? Buffer.byteLength(e.body) : e.body.byteLength) + 200,
+      sizeOf: (e) => e.body.byteLength + 200,
     });
   }
 
@@ -69,17 +80,27 @@ export class ResponseCache {
     return this.entries.get(stamp.seq, stamp.data, key);
   }
 
-  /** The answer another request is computing for this key, if any. */
-  inFlight(stamp: DataStamp, key: string): Promise<CachedResponse | undefined> | undefined {
-    return this.waiters.get(`${stamp.data}\u0000${key}`)?.promise;
+  /**
+   * The answer another request is computing for this key, if one is, once it is ready — undefined when it
+   * failed or when a write the caller must see landed before the caller arrived.
+   */
+  async shared(stamp: DataStamp, key: string): Promise<CachedResponse | undefined> {
+    const joined = this.writeSeq;
+    for (;;) {
+      const waiter = this.waiters.get(`${stamp.data}\u0000${key}`);
+      if (!waiter) return undefined;
+      const shared = await waiter.promise;
+      if (shared && shared.spoiledBy > joined) return shared.entry;
+      if (shared) return undefined;
+    }
   }
 
   /** This request computes the answer; later ones with the same key wait for it. */
   lead(stamp: DataStamp, key: string): Slot {
     const id = `${stamp.data}\u0000${key}`;
     if (!this.waiters.has(id)) {
-      let resolve!: (e: CachedResponse | undefined) => void;
-      const promise = new Promise<CachedResponse | undefined>((r) => (resolve = r));
+      let resolve!: (s: Shared | undefined) => void;
+      const promise = new Promise<Shared | undefined>((r) => (resolve = r));
       this.waiters.set(id, { promise, resolve });
     }
     return { stamp, key, startSeq: this.writeSeq, settled: false };
@@ -87,21 +108,22 @@ export class ResponseCache {
 
   /** Stores the answer of a miss (unless a write it depends on landed meanwhile) and releases its waiters. */
   store(slot: Slot, entry: CachedResponse): boolean {
-    const fresh = this.unspoiled(entry.deps, slot.startSeq);
+    const spoiledBy = this.firstWriteAffecting(entry.deps, slot.startSeq);
+    const fresh = spoiledBy === Infinity;
     if (fresh) this.entries.set(slot.stamp.seq, slot.stamp.data, slot.key, entry);
-    this.release(slot, fresh ? entry : undefined);
+    this.release(slot, { entry, spoiledBy });
     return fresh;
   }
 
   /** Ends a miss without an answer to share (an error, a non-200, an aborted request): waiters compute. */
-  release(slot: Slot, entry?: CachedResponse): void {
+  release(slot: Slot, shared?: Shared): void {
     if (slot.settled) return;
     slot.settled = true;
     const id = `${slot.stamp.data}\u0000${slot.key}`;
     const waiter = this.waiters.get(id);
     if (!waiter) return;
     this.waiters.delete(id);
-    waiter.resolve(entry);
+    waiter.resolve(shared);
   }
 
   /**
@@ -109,29 +131,27 @@ export class ResponseCache {
    * response leaves, after its commit: every answer that may include the old rows goes.
    */
   invalidate(table: string, customers: readonly string[] | 'all'): void {
-    const seq = ++this.writeSeq;
-    this.lastTableWrite.set(table, seq);
-    const touched = customers === 'all' ? null : new Set(customers);
-    if (touched) for (const c of touched) this.lastWrite.set(`${table}\u0000${c}`, seq);
-    else this.lastWrite.set(`${table}\u0000${ALL}`, seq);
-    this.entries.deleteWhere(
-      (e) => e.deps.tables.includes(table) && (touched === null || e.deps.customers === 'all' || e.deps.customers.some((c) => touched.has(c))),
-    );
+    const write: WriteRecord = { seq: ++this.writeSeq, table, customers: customers === 'all' ? null : new Set(customers) };
+    this.writes.push(write);
+    if (this.writes.length > WRITE_LOG) this.writes.splice(0, this.writes.length - WRITE_LOG);
+    this.entries.deleteWhere((e) => affects(write, e.deps));
   }
 
-  private unspoiled(deps: Dependencies, since: number): boolean {
-    for (const table of deps.tables) {
-      if (deps.customers === 'all') {
-        if ((this.lastTableWrite.get(table) ?? 0) > since) return false;
-        continue;
-      }
-      if ((this.lastWrite.get(`${table}\u0000${ALL}`) ?? 0) > since) return false;
-      for (const c of deps.customers) if ((this.lastWrite.get(`${table}\u0000${c}`) ?? 0) > since) return false;
-    }
-    return true;
+  /** Sequence number of the first write after `since` that changes what `deps` read (Infinity: none). */
+  private firstWriteAffecting(deps: Dependencies, since: number): number {
+    const oldest = this.writes[0];
+    if (oldest && oldest.seq > since + 1) return oldest.seq; // writes since then were forgotten: assume the worst
+    for (const w of this.writes) if (w.seq > since && affects(w, deps)) return w.seq;
+    return Infinity;
   }
 
   get size(): number {
     return this.entries.size;
   }
+}
+
+function affects(write: WriteRecord, deps: Dependencies): boolean {
+  if (!deps.tables.includes(write.table)) return false;
+  const touched = write.customers;
+  return touched === null || deps.customers === 'all' || deps.customers.some((c) => touched.has(c));
 }
