@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --invoices N] [--camt-entries N] [--http-seconds S] [--connections C] [--iterations K]
- * [--skip ingest,camt,run,queries,http] [--cash-application] [--db FILE]`: the performance figures of issue 11, each next to a
+ * [--skip ingest,camt,run,queries,http,worklist] [--cash-application] [--db FILE] [--worklist-invoices N] [--collectors K]`: the performance figures of issue 11, each next to a
  * baseline measured in the same process on the same machine, with the machine and commit recorded. Writes
  * bench/results/bench-<invoices>.json, bench/results/latest.json and bench/results/latest.md. Never part of
  * `npm test`. The issue's 1M / 10M invoice scales are `--invoices 1000000` / `--invoices 10000000`; the default
@@ -22,11 +22,12 @@ import { Warehouse, quoteIdent } from '../core/warehouse.ts';
 import { parseCamt } from '../ingest/bank/camt.ts';
 import { XmlStreamReader } from '../ingest/bank/xml-stream.ts';
 import { ingestFiles } from '../ingest/index.ts';
+import { benchWorklists } from './worklist.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(ROOT, 'bench', 'results');
 const CLI = join(ROOT, 'bin', 'ar-intel.mjs');
-const SECTIONS = ['ingest', 'camt', 'run', 'queries', 'http'] as const;
+const SECTIONS = ['ingest', 'camt', 'run', 'queries', 'http', 'worklist'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -39,6 +40,8 @@ const { values } = parseArgs({
     skip: { type: 'string' },
     'cash-application': { type: 'boolean' },
     db: { type: 'string' },
+    'worklist-invoices': { type: 'string' },
+    collectors: { type: 'string' },
   },
 });
 const parsed = z
@@ -55,6 +58,9 @@ const parsed = z
       .pipe(z.array(z.enum(SECTIONS))),
     'cash-application': z.boolean().default(false),
     db: z.string().min(1).optional(),
+    // issue 8: all worklists for 1M open invoices and 500 collectors
+    'worklist-invoices': z.coerce.number().int().min(10_000).max(20_000_000).default(1_000_000),
+    collectors: z.coerce.number().int().min(1).max(100_000).default(500),
   })
   .safeParse(values);
 if (!parsed.success) {
@@ -289,6 +295,22 @@ try {
     }
     await app.close();
     wh.close();
+  }
+
+  // ---------------------------------------------------------------- worklists (bench/worklist.ts), on their own synthetic warehouse
+  if (wants('worklist')) {
+    const n = args['worklist-invoices'];
+    console.log(`worklists (${n} open invoices, ${args.collectors} collectors)`);
+    // ten open invoices per customer, a daily capacity of 40 calls per collector
+    const r = await benchWorklists(dir, { asOf: '2026-10-30', openInvoices: n, customers: Math.round(n / 10), collectors: args.collectors, dailyCapacity: 40 });
+    extra.worklist = r;
+    const p = r.phases;
+    record({
+      section: 'worklist', name: `all worklists: ${r.openLines} open invoices, ${r.customersListed} customers, ${args.collectors} collectors (read ${round(p.readSeconds, 1)} / rank ${round(p.rankSeconds, 1)} / write ${round(p.writeSeconds, 1)} s)`,
+      value: r.buildSeconds, unit: 's', baselineName: 'raw DuckDB: one statement summing, packing and ranking the same open items per collector', baseline: r.baselineSeconds, target: '< 30 s', met: r.buildSeconds < 30,
+      note: `${r.onCollectorLists} on collector lists, ${r.inTeamQueue} in the team queue, peak RSS ${r.peakRssMb} MB`,
+    });
+    record({ section: 'worklist', name: 'all worklists, CPU time (user + system, all threads)', value: r.buildCpuSeconds, unit: 'CPU s', baselineName: 'raw DuckDB statement, CPU time', baseline: r.baselineCpuSeconds, target: null });
   }
 
   // ---------------------------------------------------------------- cash application (bench/cash-application.ts)

@@ -43,6 +43,11 @@ export const strategySchema = z.object({
     .array(z.object({ fromDays: z.number().int(), uplift: z.number().min(0).max(1) }))
     .min(1)
     .refine((s) => s.every((x, i) => i === 0 || x.fromDays > (s[i - 1]?.fromDays ?? -Infinity)), 'contactUplift must be in increasing fromDays order'),
+  /**
+   * Days ahead the worklist looks: an item's risk is the model's chance it is past due and still unpaid
+   * this many days after the as-of date (30 = the horizon `npm run evaluate:worklist` measures).
+   */
+  horizonDays: z.number().int().min(1).max(365).default(30),
   effort: z.record(z.enum(CHANNELS), z.number().min(0)),
   suppression: z.object({ recentContactDays: z.number().int().min(0), promiseGraceDays: z.number().int().min(0) }),
   boosts: z.object({

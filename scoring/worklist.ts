@@ -1,13 +1,15 @@
 /**
  * The collector worklist as pure maths: for each customer, the expected value of contacting them
- * today — open amount × P(late) × how much a contact helps at this stage − the contact's effort —
+ * today — open amount × P(still unpaid and past due at the strategy's horizon) × how much a contact
+ * helps at this stage − the contact's effort —
  * with boosts for broken promises, promises due today, strategy steps crossed today, exposure over
  * the credit limit and deteriorating scores; then each collector's list cut at their capacity.
  * Disputed items go to the dispute owner, promised items wait for their date, and a recent contact
  * suppresses a repeat call, so the list only holds work a collector should do today.
  */
-import { daysBetween } from '../core/as-of.ts';
+import { addDays, daysBetween } from '../core/as-of.ts';
 import { stepAt, treatmentFor, upliftAt, type Strategy } from './strategy.ts';
+import { pUnpaidAfter, type PayDays } from './worklist/horizon.ts';
 
 export interface WorkItemInput {
   readonly invoiceId: string;
@@ -18,6 +20,9 @@ export interface WorkItemInput {
   readonly daysPastDue: number;
   readonly pLate: number;
   readonly pLate30: number;
+  readonly pWriteOff: number;
+  /** Days from the as-of date to the model's P10/P50/P90 payment dates (invoice_scores.days_to_pay_*). */
+  readonly payDays: PayDays;
   readonly dispute: { disputeId: string; cause: string; owner: string | null } | null;
   /** An open promise to pay that names this invoice. */
   readonly promisedDate: string | null;
@@ -67,6 +72,12 @@ export interface WorklistEntry {
   readonly step: string;
   readonly reasons: string[];
   readonly suppressedBy: string | null;
+  /**
+   * Open work no business rule holds back (an item not disputed or promised, no contact in the last
+   * `recentContactDays` unless a promise broke or falls due today), whatever the ranking says: the
+   * population any ranking must choose from, which is how `evaluate:worklist` compares rankings fairly.
+   */
+  readonly contactable: boolean;
   readonly items: {
     invoiceId: string;
     openAmount: string;
@@ -79,13 +90,25 @@ export interface WorklistEntry {
   }[];
 }
 
-const money = (n: number, currency: string) =>
-  new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 0 }).format(n);
+// one formatter per currency: constructing Intl.NumberFormat costs more than the rest of a customer's scoring
+const formatters = new Map<string, Intl.NumberFormat>();
+const money = (n: number, currency: string) => {
+  let f = formatters.get(currency);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 0 });
+    formatters.set(currency, f);
+  }
+  return f.format(n);
+};
 const pct = (p: number) => `${Math.round(p * 100)}%`;
 
-/** Probability that matters for an item: late at all before the due date, >30 days late after it. */
-export function itemRisk(item: Pick<WorkItemInput, 'daysPastDue' | 'pLate' | 'pLate30'>): number {
-  return item.daysPastDue > 0 ? Math.max(item.pLate30, item.daysPastDue > 30 ? item.pLate : 0) : item.pLate;
+/**
+ * Probability that an item is past due and still unpaid `horizonDays` after the as-of date: zero when it
+ * falls due after the horizon, else the model's chance it is neither paid by then nor ever (write-off).
+ */
+export function itemRisk(item: Pick<WorkItemInput, 'daysPastDue' | 'pWriteOff' | 'payDays'>, horizonDays: number): number {
+  if (item.daysPastDue + horizonDays <= 0) return 0;
+  return pUnpaidAfter(item.payDays, item.pWriteOff, horizonDays);
 }
 
 export function scoreCustomer(asOf: string, c: CustomerInput, strategy: Strategy, baseCurrency: string): WorklistEntry {
@@ -95,11 +118,13 @@ export function scoreCustomer(asOf: string, c: CustomerInput, strategy: Strategy
     if (promised && daysBetween(asOf, promised) + strategy.suppression.promiseGraceDays >= 0) return 'promised';
     return 'actionable';
   };
+  const horizon = strategy.horizonDays;
+  const risk = (i: WorkItemInput) => itemRisk(i, horizon);
   const items = c.items.map((i) => ({ i, s: status(i) }));
   const actionable = items.filter((x) => x.s === 'actionable' && x.i.openBase > 0).map((x) => x.i);
   const totalOpen = c.items.reduce((a, i) => a + i.openBase, 0);
   const totalOverdue = c.items.filter((i) => i.daysPastDue > 0).reduce((a, i) => a + i.openBase, 0);
-  const totalAtRisk = actionable.reduce((a, i) => a + i.openBase * itemRisk(i), 0);
+  const totalAtRisk = actionable.reduce((a, i) => a + i.openBase * risk(i), 0);
   const maxDpd = actionable.reduce((m, i) => Math.max(m, i.daysPastDue), Number.NEGATIVE_INFINITY);
   const treatment = treatmentFor(strategy, c.segment, c.riskClass);
   const step = actionable.length ? stepAt(treatment.steps, maxDpd) : undefined;
@@ -113,7 +138,7 @@ export function scoreCustomer(asOf: string, c: CustomerInput, strategy: Strategy
   // Items past a step of the treatment drive the contact; items not yet due ride along (one call
   // covers all of a customer's items) at the strategy's pre-due uplift.
   const due = actionable.filter((i) => stepAt(treatment.steps, i.daysPastDue) !== undefined);
-  const gross = due.length ? actionable.reduce((a, i) => a + i.openBase * itemRisk(i) * upliftAt(strategy, i.daysPastDue), 0) : 0;
+  const gross = due.length ? actionable.reduce((a, i) => a + i.openBase * risk(i) * upliftAt(strategy, i.daysPastDue), 0) : 0;
   let value = gross - (strategy.effort[channel as keyof typeof strategy.effort] ?? 0);
 
   const reasons: string[] = [];
@@ -149,18 +174,19 @@ export function scoreCustomer(asOf: string, c: CustomerInput, strategy: Strategy
     );
   }
   reasons.push(...boosts);
-  const riskiest = [...due].sort((x, y) => y.openBase * itemRisk(y) - x.openBase * itemRisk(x))[0];
-  if (riskiest) {
+  const riskiest = [...due].sort((x, y) => y.openBase * risk(y) - x.openBase * risk(x))[0];
+  if (riskiest && risk(riskiest) > 0) {
     reasons.push(
-      riskiest.daysPastDue > 0
-        ? `model: ${pct(riskiest.pLate30)} chance invoice ${riskiest.invoiceId} is paid more than 30 days late or not at all`
-        : `model: ${pct(riskiest.pLate)} chance invoice ${riskiest.invoiceId} is paid after its due date`,
+      `model: ${pct(risk(riskiest))} chance the ${money(riskiest.openBase, baseCurrency)} of invoice ${riskiest.invoiceId} is still unpaid on ${addDays(asOf, horizon)}` +
+        ` (median expected payment ${addDays(asOf, riskiest.payDays.p50)})`,
     );
   }
 
   let queue: Queue = c.collectorId ? 'collector' : 'team';
   let suppressedBy: string | null = null;
   const contactedDaysAgo = c.lastContactDate ? daysBetween(c.lastContactDate, asOf) : null;
+  const recentlyContacted =
+    contactedDaysAgo !== null && contactedDaysAgo < strategy.suppression.recentContactDays && !c.brokenPromiseDate && !c.promiseDueToday;
   if (!actionable.length) {
     const disputed = items.find((x) => x.s === 'disputed');
     if (disputed) {
@@ -174,12 +200,7 @@ export function scoreCustomer(asOf: string, c: CustomerInput, strategy: Strategy
   } else if (!step) {
     queue = 'suppressed';
     suppressedBy = `no treatment step reached yet (${treatment.name} strategy starts at ${treatment.steps[0]?.fromDays ?? 0} days)`;
-  } else if (
-    contactedDaysAgo !== null &&
-    contactedDaysAgo < strategy.suppression.recentContactDays &&
-    !c.brokenPromiseDate &&
-    !c.promiseDueToday
-  ) {
+  } else if (recentlyContacted) {
     queue = 'suppressed';
     suppressedBy = `contacted ${contactedDaysAgo === 0 ? 'today' : `${contactedDaysAgo} day${contactedDaysAgo > 1 ? 's' : ''} ago`} (${c.lastContactDate})`;
   }
@@ -205,6 +226,7 @@ export function scoreCustomer(asOf: string, c: CustomerInput, strategy: Strategy
     step: step?.name ?? 'none',
     reasons: reasons.slice(0, 3),
     suppressedBy,
+    contactable: actionable.length > 0 && !recentlyContacted,
     items: items.map(({ i, s }) => ({
       invoiceId: i.invoiceId,
       openAmount: i.openDoc,

@@ -26,8 +26,9 @@ async function seed(wh: Warehouse) {
     ['I1', 'CU1', 20000, '2026-08-31', 0.99, 0.8], ['I2', 'CU1', 5000, '2026-10-15', 0.9, 0.4],
     ['I3', 'CU2', 3000, '2026-10-01', 0.9, 0.5], ['I4', 'CU3', 8000, '2026-10-01', 0.95, 0.7],
   ] as const) {
+    // days to pay (from the invoice date) fall after the as-of date, as the scorer conditions them on the invoice being open
     await wh.run(
-      `insert into invoice_scores values ($1, $2, $3, $4, 'USD', $5, $6, $7, 0.01, 0, '2027-01', 20, 45, 90, '2026-11-20', '[]', 'test')`,
+      `insert into invoice_scores values ($1, $2, $3, $4, 'USD', $5, $6, $7, 0.01, 0, '2027-01', 100, 130, 200, '2026-12-20', '[]', 'test')`,
       [AS_OF, inv, cu, amt, due, pl, pl30],
     );
   }
@@ -47,7 +48,7 @@ describe('worklist API and collector workflow', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json<{ date: string; strategyVersion: string; total: number; items: { customerId: string; rank: number; reasons: string[]; action: string; totalAtRisk: string; items: { invoiceId: string }[]; contact: { email: string | null } }[] }>();
     expect(body.date).toBe(AS_OF);
-    expect(body.strategyVersion).toBe('default-2026.1');
+    expect(body.strategyVersion).toBe('default-2026.2');
     expect(body.items.map((i) => i.customerId)).toEqual(['CU1', 'CU3']);
     expect(body.items.map((i) => i.rank)).toEqual([1, 2]);
     expect(body.items[0]?.reasons[0]).toMatch(/overdue on 2 invoices, oldest 60 days past due/);

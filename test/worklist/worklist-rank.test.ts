@@ -7,7 +7,7 @@ const AS_OF = '2026-10-30';
 
 const item = (over: Partial<WorkItemInput> = {}): WorkItemInput => ({
   invoiceId: 'I1', openBase: 10_000, openDoc: '10000.00', currency: 'USD', dueDate: '2026-09-30', daysPastDue: 30,
-  pLate: 0.95, pLate30: 0.6, dispute: null, promisedDate: null, ...over,
+  pLate: 0.95, pLate30: 0.6, pWriteOff: 0.1, payDays: { p10: 10, p50: 30, p90: 70 }, dispute: null, promisedDate: null, ...over,
 });
 
 const customer = (over: Partial<CustomerInput> = {}): CustomerInput => ({
@@ -17,15 +17,29 @@ const customer = (over: Partial<CustomerInput> = {}): CustomerInput => ({
 });
 
 describe('worklist ranking', () => {
-  it('values a contact as open × risk × uplift − effort and explains it in words', () => {
+  it('values a contact as open × P(unpaid at the horizon) × uplift − effort and explains it in words', () => {
     const e = scoreCustomer(AS_OF, customer(), strategy, 'USD');
-    // 30 days past due: uplift 0.30 (1–30 band), risk pLate30 0.6, final-notice letter costs 8, step crossed today ×1.2
+    // 30 days past due: uplift 0.30 (1–30 band); 30 days ahead is the payment-date median, so the item is
+    // unpaid then with 0.1 (write-off) + 0.9 × 0.5; the final-notice letter costs 8; step crossed today ×1.2
     expect(e.step).toBe('final notice');
     expect(e.channel).toBe('letter');
-    expect(e.score).toBeCloseTo((10_000 * 0.6 * 0.3 - 8) * 1.2, 2);
+    expect(e.score).toBeCloseTo((10_000 * 0.55 * 0.3 - 8) * 1.2, 2);
+    expect(e.totalAtRisk).toBeCloseTo(5_500, 2);
     expect(e.queue).toBe('collector');
+    expect(e.contactable).toBe(true);
     expect(e.reasons[0]).toBe('$10,000 overdue on 1 invoice, oldest 30 days past due');
     expect(e.reasons).toContain('reached the "final notice" step today');
+    expect(e.reasons).toContain('model: 55% chance the $10,000 of invoice I1 is still unpaid on 2026-11-29 (median expected payment 2026-11-29)');
+  });
+
+  it('ranks the customer whose money the model expects to stay out above one with more money expected in soon', () => {
+    const soon = customer({ customerId: 'SOON', items: [item({ openBase: 20_000, payDays: { p10: 2, p50: 6, p90: 15 }, pWriteOff: 0 })] });
+    const stuck = customer({ customerId: 'STUCK', items: [item({ openBase: 12_000, payDays: { p10: 40, p50: 80, p90: 150 }, pWriteOff: 0.2 })] });
+    const out = buildWorklists(AS_OF, [soon, stuck], [{ collectorId: 'A', dailyCapacity: 1 }], strategy, 'USD');
+    expect(out.find((e) => e.queue === 'collector')?.customerId).toBe('STUCK');
+    // items falling due after the horizon cannot be late within it
+    const later = scoreCustomer(AS_OF, customer({ items: [item({ daysPastDue: -45, dueDate: '2026-12-14' })] }), strategy, 'USD');
+    expect(later.totalAtRisk).toBe(0);
   });
 
   it('ranks higher when a promise was broken or the customer is deteriorating', () => {
@@ -54,6 +68,7 @@ describe('worklist ranking', () => {
     const recent = scoreCustomer(AS_OF, customer({ lastContactDate: '2026-10-29' }), strategy, 'USD');
     expect(recent.queue).toBe('suppressed');
     expect(recent.suppressedBy).toMatch(/contacted 1 day ago/);
+    expect(recent.contactable).toBe(false);
     expect(scoreCustomer(AS_OF, customer({ lastContactDate: '2026-10-29', brokenPromiseDate: '2026-10-25' }), strategy, 'USD').queue).toBe('collector');
   });
 
