@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { StoredCandidate, MatchDecision } from '../../scoring/cash-application/confirm.ts';
 import { listExceptions, recordDecision } from '../repositories/cash-application.ts';
+import { ArIntelError } from '../../core/errors.ts';
+import { runInProgress } from '../../jobs/run-lock.ts';
 
 const ExceptionItem = z.object({
   exceptionId: z.string(),
@@ -58,6 +60,13 @@ export const cashApplicationRoutes: FastifyPluginAsync = async (fastify) => {
         response: { 200: Decision },
       },
     },
-    async (req) => recordDecision(app.warehouse, req.body, new Date().toISOString().slice(0, 19)),
+    async (req) => {
+      // A run matches cash from the ledger as it stood when it began and replaces the exceptions queue when
+      // it publishes: a decision recorded meanwhile could be applied twice or have its status dropped.
+      if (runInProgress(app.warehouse)) {
+        throw new ArIntelError('CONFLICT', 'a pipeline run is applying cash right now; retry once it has published (GET /api/v1/runs)', {}, 409);
+      }
+      return recordDecision(app.warehouse, req.body, new Date().toISOString().slice(0, 19));
+    },
   );
 };

@@ -8,6 +8,7 @@ import { addDays, latestDataDate } from '../../core/as-of.ts';
 import { runPipeline, publishedAsOf } from '../../jobs/pipeline.ts';
 import { stages, type Stage, type StageContext } from '../../jobs/stages.ts';
 import { tempWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
+import { testApp } from '../helpers/app.ts';
 import { seedDemo } from '../robustness/seed.ts';
 import { duplicateRows, outputFingerprint, outputStats, publishedRun } from './outputs.ts';
 
@@ -135,6 +136,36 @@ describe('atomic publish', () => {
     });
     expect(r.status).toBe('succeeded');
     expect(await wh.all(`select activity_id from activities where activity_id = 'during-run'`)).toEqual([{ activity_id: 'during-run' }]);
+  }, 120_000);
+
+  it('a cash-application decision sent while a run is open is refused with 409 and nothing is written; after the publish it goes through', async () => {
+    const h = await testApp(async (tw) => {
+      await seedDemo(tw, { customers: 12, months: 3, run: false });
+    });
+    try {
+      const wh = h.t.wh;
+      const post = () => h.app.inject({ method: 'POST', url: '/api/v1/cash-application/matches', payload: { paymentId: pending.payment_id, action: 'confirm', onAccount: '1.00', note: 'parked while the run was open' } });
+      let pending = { payment_id: '' };
+      let during: { statusCode: number; body: string } | undefined;
+      const r = await runPipeline(wh, h.t.config, {
+        stages: observed(async (stage, ctx) => {
+          if (stage !== 'cash-application') return;
+          // an exception this very run queued (visible inside the run only)
+          pending = (await ctx.wh.one<{ payment_id: string }>(`select payment_id from cash_app_exceptions where status = 'open' order by payment_id limit 1`)) ?? pending;
+          during = await post();
+        }),
+      });
+      expect(r.status, JSON.stringify(r.stages)).toBe('succeeded');
+      expect(pending.payment_id).not.toBe('');
+      expect(during?.statusCode, during?.body).toBe(409);
+      expect(during?.body).toContain('pipeline run');
+      expect(await wh.all(`select * from cash_app_on_account where method = 'manual'`)).toEqual([]);
+      const after = await post();
+      expect(after.statusCode, after.body).toBe(200);
+      expect(await wh.all(`select payment_id, amount::varchar as amount from cash_app_on_account where method = 'manual'`)).toEqual([{ payment_id: pending.payment_id, amount: '1.00' }]);
+    } finally {
+      await h.close();
+    }
   }, 120_000);
 
   it('two consecutive runs over unchanged data produce identical outputs', async () => {
