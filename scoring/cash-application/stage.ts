@@ -8,9 +8,10 @@ import { settleCashApplication } from './run.ts';
 const envSchema = z.object({
   AR_INTEL_CASH_APP_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).optional(),
   AR_INTEL_CASH_APP_SHORT_PAY_TOLERANCE: z.coerce.number().min(0).max(1).optional(),
+  AR_INTEL_CASH_APP_FX_TOLERANCE: z.coerce.number().min(0).max(0.2).optional(),
 });
 
-/** Matching options from the environment: the auto-apply threshold and the short-pay tolerance. */
+/** Matching options from the environment: the auto-apply threshold and the short-pay and cross-currency tolerances. */
 export function cashApplicationOptions(env: NodeJS.ProcessEnv = process.env): Partial<MatchOptions> {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -19,6 +20,7 @@ export function cashApplicationOptions(env: NodeJS.ProcessEnv = process.env): Pa
   return {
     autoThreshold: parsed.data.AR_INTEL_CASH_APP_MIN_CONFIDENCE ?? DEFAULT_MATCH_OPTIONS.autoThreshold,
     shortPayTolerance: parsed.data.AR_INTEL_CASH_APP_SHORT_PAY_TOLERANCE ?? DEFAULT_MATCH_OPTIONS.shortPayTolerance,
+    fxTolerance: parsed.data.AR_INTEL_CASH_APP_FX_TOLERANCE ?? DEFAULT_MATCH_OPTIONS.fxTolerance,
   };
 }
 

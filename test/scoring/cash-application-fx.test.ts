@@ -3,6 +3,7 @@ import { FxRates, fxAllocations, fxFit } from '../../scoring/cash-application/ma
 import { MatchContext, decide, type OpenItem, type PaymentToMatch } from '../../scoring/cash-application/matcher.ts';
 import { runCashApplication } from '../../scoring/cash-application/run.ts';
 import { decideMatch } from '../../scoring/cash-application/confirm.ts';
+import { cashApplicationOptions } from '../../scoring/cash-application/stage.ts';
 import { tempWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
 
 function inv(id: string, customerId: string, cents: bigint, currency: string, extra: Partial<OpenItem> = {}): OpenItem {
@@ -134,6 +135,18 @@ describe('cross-currency matching', () => {
     expect(out.candidates.filter((c) => c.rule === 'amount_fx_ambiguous')).toHaveLength(2);
     const unknown = decide(context([inv('INV-8001', 'C2', 50_000n, 'EUR')]), pay(55_000n, 'USD'));
     expect(unknown.decision).toBe('exception');
+  });
+
+  it('takes its tolerance from AR_INTEL_CASH_APP_FX_TOLERANCE', () => {
+    expect(cashApplicationOptions({}).fxTolerance).toBe(0.02);
+    const wide = cashApplicationOptions({ AR_INTEL_CASH_APP_FX_TOLERANCE: '0.12' });
+    expect(wide.fxTolerance).toBe(0.12);
+    expect(() => cashApplicationOptions({ AR_INTEL_CASH_APP_FX_TOLERANCE: '0.5' })).toThrow(/AR_INTEL_CASH_APP_FX_TOLERANCE/);
+    const ctx = new MatchContext([inv('INV-7001', 'C1', 100_000n, 'EUR')], customers, wide);
+    ctx.fx = new FxRates(RATES);
+    // 900 USD = 818.18 EUR: 18% short — beyond even the wide tolerance; 1,000 USD = 909.09 EUR is within it
+    expect(decide(ctx, pay(90_000n, 'USD', { remittanceText: 'INV-7001' })).candidates[0]?.rule).toBe('reference_fx_mismatch');
+    expect(decide(ctx, pay(100_000n, 'USD', { remittanceText: 'INV-7001' })).candidates[0]?.rule).toBe('reference_fx');
   });
 
   it('prefers a same-currency match: without FX rates nothing changes for same-currency payments', () => {
