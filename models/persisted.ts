@@ -36,6 +36,9 @@ const IDENT = /^[a-z_][a-z0-9_]*$/;
  * a vectorised scan of a few fixed-width columns: a fraction of the cost of hashing whole rows, and far
  * cheaper than rebuilding. A rewrite of only a text key (e.g. an application moved to another invoice
  * with the same amount and dates) is not detected; writers that do that call `invalidatePersisted`.
+ * Rows appended inside a still-open transaction carry transaction-local row ids, so a stamp taken there
+ * (the pipeline's publish transaction) stops matching once they are committed: the pipeline re-checks
+ * the tables on the committed state right after it publishes.
  */
 export async function sourceFingerprint(wh: Warehouse, sources: readonly string[]): Promise<string> {
   const names = [...new Set(sources)].sort();
