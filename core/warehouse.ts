@@ -157,11 +157,6 @@ export class Warehouse {
     }
   }
 
-  /** True for a scope from `inTransaction` (its writes are not visible to anyone else yet). */
-  get inScope(): boolean {
-    return this.pinned !== undefined;
-  }
-
   async migrate(): Promise<number[]> {
     await this.run(`create table if not exists schema_migrations (
       version integer primary key, name varchar not null, applied_at timestamp not null)`);
