@@ -4,6 +4,7 @@ import { MatchContext, decide, type OpenItem, type PaymentToMatch } from '../../
 import { runCashApplication } from '../../scoring/cash-application/run.ts';
 import { decideMatch } from '../../scoring/cash-application/confirm.ts';
 import { cashApplicationOptions } from '../../scoring/cash-application/stage.ts';
+import { arSummary } from '../../models/metrics.ts';
 import { tempWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
 
 function inv(id: string, customerId: string, cents: bigint, currency: string, extra: Partial<OpenItem> = {}): OpenItem {
@@ -197,5 +198,9 @@ describe('cross-currency applications in the warehouse', () => {
     expect(row?.payment_amount).toBe('1000.00');
     const after = await runCashApplication(t.wh, AS_OF);
     expect(after.payments).toBe(0);
+    // The AR models see both invoices settled and no cash left unapplied (each payment is consumed in its
+    // own currency, each invoice in its own), not a 95 USD remainder of PX1.
+    const summary = await arSummary(t.wh, { asOf: AS_OF, baseCurrency: 'USD' });
+    expect([summary.totalAr, summary.unappliedCash]).toEqual(['0.00', '0.00']);
   });
 });
