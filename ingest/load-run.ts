@@ -115,14 +115,16 @@ export async function findPreviousLoad(
   sha256: string,
   kind: string,
   profile: string | null = null,
-  profileSha256: string | null = null,
+  /** 'any': any definition of the profile (the latest reading is returned). */
+  profileSha256: string | null | 'any' = null,
 ): Promise<{ loadRunId: string; fileName: string; rowsRead: number; rowsRejected: number } | undefined> {
+  const anyDefinition = profileSha256 === 'any';
   const reader = await conn.runAndReadAll(
     `select load_run_id::varchar as id, file_name, rows_read, rows_rejected from load_runs
      where file_sha256 = $1 and kind = $2 and status in ('loaded', 'partial')
-       and profile is not distinct from $3 and profile_sha256 is not distinct from $4
-     order by load_run_id limit 1`,
-    [sha256, kind, profile, profileSha256],
+       and profile is not distinct from $3 and ($5 or profile_sha256 is not distinct from $4)
+     order by load_run_id ${anyDefinition ? 'desc' : ''} limit 1`,
+    [sha256, kind, profile, anyDefinition ? null : profileSha256, anyDefinition],
   );
   const row = reader.getRowObjectsJson()[0] as
     | { id: string; file_name: string; rows_read: number; rows_rejected: number }
@@ -327,6 +329,8 @@ export async function runLoad(
           );
         }
       }
+      // Same profile, edited definition: read again (rows merge by id); the message says which reading it replaces.
+      const earlier = previous || profileSha256 === null ? undefined : await findPreviousLoad(conn, sha256, meta.kind, profile, 'any');
       const run = await startLoadRun(conn, base);
       if (previous) {
         // Nothing is re-read or re-checked: every row the earlier load accepted counts as a duplicate.
@@ -341,7 +345,10 @@ export async function runLoad(
         await finishLoadRun(conn, run.loadRunId, 'duplicate', counts);
         return resultOf(run, 'duplicate', counts);
       }
-      const counts = await fn(conn, run);
+      const read = await fn(conn, run);
+      const counts = earlier
+        ? { ...read, message: [`re-read with an edited definition of profile ${profile ?? ''} (earlier reading: load run ${earlier.loadRunId})`, read.message].filter(Boolean).join('; ') }
+        : read;
       const status = deriveStatus(counts);
       await finishLoadRun(conn, run.loadRunId, status, counts);
       return resultOf(run, status, counts);

@@ -101,6 +101,7 @@ describe('re-loading the same file under a profile', () => {
       ['payments', 'loaded', 0],
     ]);
     expect(results[0]!.rowsUpdated).toBe(1);
+    expect(results[0]!.message).toMatch(/^re-read with an edited definition of profile example-ledger \(earlier reading: load run \d+\); profile example-ledger: /);
     expect(await totals()).toEqual(before);
     expect(await t.wh.all(`select invoice_id, currency from invoices order by 1`)).toEqual([
       { invoice_id: '4711', currency: 'CHF' },
