@@ -139,9 +139,14 @@ try {
   const best = Math.max(dpd, amount);
   console.log(`| all | ${sum((r) => r.customers)} | ${total.toFixed(0)} | ${pct(ours)} | ${pct(dpd)} | ${pct(amount)} |`);
   console.log(`\nours vs the better baseline (${dpd >= amount ? 'days past due' : 'open amount'}): ${((ours / best - 1) * 100).toFixed(1)}% more late amount captured (target ≥ 15%)`);
+  // the top share cannot hold more than all of the late amount: the largest gain any ranking could show
+  console.log(`ceiling: a perfect ranking holds 100%, i.e. at most ${((1 / best - 1) * 100).toFixed(1)}% more than the better baseline; ours closes ${(((ours - best) / (1 - best)) * 100).toFixed(0)}% of that gap`);
   console.log(`per cutoff: ${rows.map((r) => `${r.cutoff} ${((r.ours / Math.max(r.dpd, r.amount) - 1) * 100).toFixed(1)}%`).join(', ')}`);
   console.log('\ndiagnostics:');
-  console.log(`- ranking by the model's amount at risk alone (no stage uplift, effort or boosts): ${pct(sum((r) => r.atRisk) / total)}`);
+  const atRisk = sum((r) => r.atRisk) / total;
+  console.log(
+    `- ranking by the model's amount at risk alone (no stage uplift, effort or boosts): ${pct(atRisk)}, ${((atRisk / best - 1) * 100).toFixed(1)}% vs the better baseline, closing ${(((atRisk - best) / (1 - best)) * 100).toFixed(0)}% of the gap to a perfect ranking`,
+  );
   const allTotal = sum((r) => r.allLate);
   console.log(
     `- over every customer with open invoices (held-back customers last for ours, anywhere for the baselines): ours ${pct(sum((r) => r.allOurs) / allTotal)}, better baseline per cutoff ${pct(sum((r) => r.allBest) / allTotal)}`,
