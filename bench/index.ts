@@ -326,7 +326,9 @@ try {
 }
 
 // ---------------------------------------------------------------- results
-const scaleLabel = args.db ? 'existing-db' : String(args.invoices);
+// a run of the worklist section alone is labelled by its own scale (it does not use --invoices)
+const onlyWorklist = SECTIONS.every((x) => x === 'worklist' || !wants(x)) && wants('worklist');
+const scaleLabel = onlyWorklist ? `worklist-${args['worklist-invoices']}` : args.db ? 'existing-db' : String(args.invoices);
 const report = { failures, started, finished: new Date().toISOString(), scale: { invoices: args.db ? `existing warehouse ${args.db}` : args.invoices, camtEntries: args['camt-entries'] }, machine: { ...machine, loadAverageAtEnd: round(loadavg()[0] ?? 0, 1) }, commit, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), figures, extra };
 mkdirSync(RESULTS, { recursive: true });
 writeFileSync(join(RESULTS, `bench-${scaleLabel}.json`), `${JSON.stringify(report, null, 2)}\n`);
