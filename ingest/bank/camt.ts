@@ -15,7 +15,7 @@ import {
   type BankTransaction,
   type Direction,
 } from './model.ts';
-import { xmlTextPieces } from './text.ts';
+import { xmlPieces } from './text.ts';
 import { XmlStreamReader, XmlSyntaxError } from './xml-stream.ts';
 
 const NAMESPACE_RE = /urn:iso:std:iso:20022:tech:xsd:(camt\.(\d{3})\.(\d{3})\.(\d{2}))/;
@@ -343,6 +343,7 @@ export function parseCamt(bytes: Uint8Array, file: string): BankFile {
   let pending: BankEntry[] = [];
   // Entries and statements are converted as soon as they close and then dropped from the tree, so a
   // million-entry statement never exists as one XML object tree.
+  const { utf8Bytes, pieces } = xmlPieces(bytes, shape.format, file);
   const reader = new XmlStreamReader((name, value, ancestors) => {
     if (ancestors.length === 3 && ancestors[1] === shape.root && ancestors[2] === shape.item && name === 'Ntry') {
       const i = pending.length + 1;
@@ -355,10 +356,10 @@ export function parseCamt(bytes: Uint8Array, file: string): BankFile {
       return true;
     }
     return false;
-  });
+  }, { utf8Bytes });
   let doc: unknown;
   try {
-    for (const piece of xmlTextPieces(bytes, shape.format, file)) reader.feed(piece);
+    for (const piece of pieces) reader.feed(piece);
     doc = reader.finish();
   } catch (err) {
     if (err instanceof XmlSyntaxError) {

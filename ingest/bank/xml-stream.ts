@@ -37,6 +37,7 @@ const TAG_END_RE = /\s*(\/?)>/y;
 const CLOSE_RE = /<\/([A-Za-z_][\w.:-]*)\s*>/y;
 const ENTITY_RE = /&(#x[0-9a-fA-F]+|#\d+|[A-Za-z]+);|&/g;
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const NON_ASCII_RE = /[\u0080-\u00ff]/;
 
 function localName(qname: string): string {
   const i = qname.indexOf(':');
@@ -58,9 +59,17 @@ export class XmlStreamReader {
   private rootName = '';
   private rootClosed = false;
   private readonly onElement: OnElement;
+  /** Pieces are UTF-8 bytes as Latin-1 characters (text.ts xmlPieces): texts with non-ASCII bytes are decoded here. */
+  private readonly utf8Bytes: boolean;
 
-  constructor(onElement: OnElement = () => false) {
+  constructor(onElement: OnElement = () => false, options: { utf8Bytes?: boolean } = {}) {
     this.onElement = onElement;
+    this.utf8Bytes = options.utf8Bytes ?? false;
+  }
+
+  /** Text as written: UTF-8 byte strings decoded (before entities, which are characters already). */
+  private chars(raw: string): string {
+    return this.utf8Bytes && NON_ASCII_RE.test(raw) ? Buffer.from(raw, 'latin1').toString('utf8') : raw;
   }
 
   private fail(buf: string, pos: number, message: string): never {
@@ -95,7 +104,7 @@ export class XmlStreamReader {
       if (raw.trim() !== '') this.fail(buf, pos, this.rootClosed ? 'text after the document element' : 'text before the document element');
       return;
     }
-    top.text += this.decode(buf, raw, pos);
+    top.text += this.decode(buf, this.chars(raw), pos);
   }
 
   /**
@@ -138,7 +147,7 @@ export class XmlStreamReader {
       const attr = a[1] ?? '';
       if (attr !== 'xmlns' && !attr.startsWith('xmlns:')) {
         node ??= {};
-        node[`@_${localName(attr)}`] = this.decode(buf, a[2] ?? a[3] ?? '', at);
+        node[`@_${localName(attr)}`] = this.decode(buf, this.chars(a[2] ?? a[3] ?? ''), at);
       }
       at = ATTR_RE.lastIndex;
     }
@@ -242,7 +251,7 @@ export class XmlStreamReader {
           if (end < 0) break;
           const top = this.stack[this.stack.length - 1];
           if (!top) this.fail(buf, lt, 'CDATA outside the document element');
-          top.text += buf.slice(lt + 9, end);
+          top.text += this.chars(buf.slice(lt + 9, end));
           pos = end + 3;
         } else if (len - lt < 9) break;
         else this.fail(buf, lt, buf.startsWith('<!DOCTYPE', lt) ? 'DOCTYPE declarations are not allowed in bank messages' : `unexpected markup '${buf.slice(lt, lt + 12)}'`);
