@@ -119,7 +119,9 @@ export function scoreCustomer(asOf: string, c: CustomerInput, strategy: Strategy
     return 'actionable';
   };
   const horizon = strategy.horizonDays;
-  const risk = (i: WorkItemInput) => itemRisk(i, horizon);
+  // once per item: the same probability feeds the totals, the value, and the riskiest-item reason
+  const riskOf = new Map(c.items.map((i) => [i, itemRisk(i, horizon)]));
+  const risk = (i: WorkItemInput) => riskOf.get(i) ?? 0;
   const items = c.items.map((i) => ({ i, s: status(i) }));
   const actionable = items.filter((x) => x.s === 'actionable' && x.i.openBase > 0).map((x) => x.i);
   const totalOpen = c.items.reduce((a, i) => a + i.openBase, 0);
@@ -174,7 +176,7 @@ export function scoreCustomer(asOf: string, c: CustomerInput, strategy: Strategy
     );
   }
   reasons.push(...boosts);
-  const riskiest = [...due].sort((x, y) => y.openBase * risk(y) - x.openBase * risk(x))[0];
+  const riskiest = due.reduce<WorkItemInput | undefined>((best, i) => (!best || i.openBase * risk(i) > best.openBase * risk(best) ? i : best), undefined);
   if (riskiest && risk(riskiest) > 0) {
     reasons.push(
       `model: ${pct(risk(riskiest))} chance the ${money(riskiest.openBase, baseCurrency)} of invoice ${riskiest.invoiceId} is still unpaid on ${addDays(asOf, horizon)}` +

@@ -20,21 +20,13 @@ export interface PayDays {
  */
 export function paidByCdf(q: PayDays, t: number): number {
   if (t <= 0) return 0;
-  // quantiles are integers rounded by the model; keep them ordered and after day 0
+  // quantiles are integers rounded by the model; keep them ordered and after day 0 (no arrays: this runs per item per build)
   const x10 = Math.max(q.p10, 0);
   const x50 = Math.max(q.p50, x10);
   const x90 = Math.max(q.p90, x50);
-  const knots: [number, number][] = [
-    [0, 0],
-    [x10, 0.1],
-    [x50, 0.5],
-    [x90, 0.9],
-  ];
-  for (let k = 1; k < knots.length; k++) {
-    const [xa, ya] = knots[k - 1] as [number, number];
-    const [xb, yb] = knots[k] as [number, number];
-    if (t < xb) return xb > xa ? ya + ((yb - ya) * (t - xa)) / (xb - xa) : yb;
-  }
+  if (t < x10) return (0.1 * t) / x10;
+  if (t < x50) return 0.1 + (0.4 * (t - x10)) / (x50 - x10);
+  if (t < x90) return 0.5 + (0.4 * (t - x50)) / (x90 - x50);
   // beyond P90: the P50–P90 slope (one more 0.4 of probability per P50→P90 span); a point mass at P90 if that span is empty
   const span = x90 - x50;
   return span > 0 ? Math.min(1, 0.9 + (0.4 * (t - x90)) / span) : 1;
