@@ -10,7 +10,7 @@ import { storeForecast } from '../scoring/forecast/store.ts';
 export const forecastStage = {
   name: 'forecast',
   async run(ctx: StageContext): Promise<{ rows: number }> {
-    const f = await forecastCash(ctx.wh, { asOf: ctx.asOf, weeks: 13, baseCurrency: ctx.config.baseCurrency, currency: null, scores: 'stored' });
+    const f = await forecastCash(ctx.wh, { asOf: ctx.asOf, weeks: 13, baseCurrency: ctx.config.baseCurrency, currency: null, scores: 'stored', keepModels: true });
     await storeForecast(ctx.wh, ctx.runId, f, Date.now());
     const total = f.weeks.reduce((s, w) => s + w.expected, 0);
     ctx.log(`    13-week receipts expected ${total.toFixed(2)} ${f.currency} (${f.notes.join('; ')})`);

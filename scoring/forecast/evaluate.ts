@@ -31,7 +31,8 @@ const latest = await latestDataDate(wh);
 const nOrigins = Math.max(1, Number(values.origins));
 const calOrigins = Math.max(0, Number(values['calibration-origins']));
 const origins = Array.from({ length: nOrigins }, (_, k) => addDays(latest, -7 * WEEKS - 28 * (nOrigins - 1 - k)));
-const past = new PastOrigins(wh, { baseCurrency: base, currency: null, weeks: WEEKS, draws: Number(values.draws) });
+// keepModels: the models trained for the origins go to risk_model_store, as the pipeline's would
+const past = new PastOrigins(wh, { baseCurrency: base, currency: null, weeks: WEEKS, draws: Number(values.draws), keepModels: true });
 
 type Method = 'model' | 'uncalibrated' | 'due_date' | 'average_days' | 'seasonal_naive';
 const METHODS: Method[] = ['model', 'uncalibrated', 'due_date', 'average_days', 'seasonal_naive'];
@@ -41,10 +42,11 @@ const components = { open: [] as Pair[], other: [] as Pair[] };
 const calNotes: string[] = [];
 for (const origin of origins) {
   const t0 = performance.now();
+  // the calibration first: its origins are older, so the origin itself can reuse their models
+  const cal = await past.calibrationFor(origin, calOrigins);
   const prepared = await past.preparedAt(origin);
   const raw = await past.forecastAt(origin);
   if (!prepared || !raw) throw new Error(`origin ${origin} has less than 13 weeks of history before it; use fewer --origins`);
-  const cal = await past.calibrationFor(origin, calOrigins);
   const model = calOrigins > 0 ? calibrateForecast(forecastFromPrepared(prepared, { asOf: origin, weeks: WEEKS, baseCurrency: base, currency: null, draws: Number(values.draws), lines: false, openArTimingScale: cal.timingScale }), cal) : raw;
   if (calOrigins > 0) calNotes.push(`${origin}: ${model.notes[model.notes.length - 1] ?? ''}`);
   const opts = { asOf: origin, weeks: WEEKS, baseCurrency: base, currency: null, draws: 10, lines: false };

@@ -28,7 +28,7 @@ export async function forecastCash(wh: Warehouse, opts: ForecastOptions, past?: 
   const prepared = await prepareForecast(wh, opts.asOf, opts.baseCurrency, opts.scores);
   const count = opts.calibrationOrigins ?? DEFAULT_CALIBRATION_ORIGINS;
   if (count <= 0) return forecastFromPrepared(prepared, opts);
-  const origins = past ?? new PastOrigins(wh, { baseCurrency: opts.baseCurrency, currency: opts.currency, weeks: opts.weeks });
+  const origins = past ?? new PastOrigins(wh, { baseCurrency: opts.baseCurrency, currency: opts.currency, weeks: opts.weeks, keepModels: opts.keepModels ?? false });
   const cal = await origins.calibrationFor(opts.asOf, count);
   return calibrateForecast(forecastFromPrepared(prepared, { ...opts, openArTimingScale: cal.timingScale }), cal);
 }

@@ -3,14 +3,15 @@
  * calibration set of forecast.ts and the rows of the rolling-origin backtest. Each origin's forecast uses
  * only what was known at that origin; a week counts only once it has fully elapsed by the later date.
  * Simulation items and forecasts are memoised per origin, so a backtest over many origins scores each
- * date once.
+ * date once; scoring reuses risk models as the nightly run does (score-invoices.ts MODEL_MAX_AGE_DAYS).
  */
 import { addDays } from '../../core/as-of.ts';
+import { MODEL_MAX_AGE_DAYS } from '../score-invoices.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
 import { buildItems, type BuiltItems } from './build-items.ts';
 import { bestTimingScale, learnCalibration, type Calibration, type CalibrationObs } from './calibration.ts';
 import { loadActualReceipts } from './inputs.ts';
-import { componentByWeek, rescaleTiming } from './simulate.ts';
+import { componentByWeek, rescaleTiming, sampleComponent, type SimItems } from './simulate.ts';
 import { forecastFromItems, prepareForecast, type CashForecast, type PreparedForecast, type ScoreSource } from './uncalibrated.ts';
 
 /** Calibration and backtest origins are 4 weeks apart. */
@@ -18,6 +19,8 @@ export const ORIGIN_STEP_DAYS = 28;
 /** Origins with less history than this before them are skipped: the risk model has nothing to learn from. */
 const MIN_HISTORY_DAYS = 91;
 const CALIBRATION_DRAWS = 500;
+/** Open AR items per origin the timing search evaluates (a systematic sample beyond that). */
+const TIMING_SAMPLE = 50_000;
 
 export interface PastOriginSettings {
   readonly baseCurrency: string;
@@ -25,6 +28,8 @@ export interface PastOriginSettings {
   readonly weeks: number;
   readonly draws?: number;
   readonly scores?: ScoreSource;
+  /** Keep the risk models trained for these origins (risk_model_store) so later runs reuse them. */
+  readonly keepModels?: boolean;
 }
 
 export interface OriginWeek extends CalibrationObs {
@@ -77,7 +82,9 @@ export class PastOrigins {
     const first = await this.firstDate;
     if (first === null || origin < addDays(first, MIN_HISTORY_DAYS)) return null;
     const s = this.settings;
-    const prepared = await prepareForecast(this.wh, origin, s.baseCurrency, s.scores ?? 'stored-or-score');
+    // an origin without stored scores is scored like the nightly run scores: reusing a model trained for a
+    // date at most 4 weeks earlier (never later), so origins 4 weeks apart train every other one
+    const prepared = await prepareForecast(this.wh, origin, s.baseCurrency, s.scores ?? 'stored-or-score', { reuseMaxAgeDays: MODEL_MAX_AGE_DAYS, keepModel: s.keepModels ?? false });
     const built = buildItems(prepared.scores, prepared.inputs, { asOf: origin, weeks: s.weeks, baseCurrency: s.baseCurrency, currency: s.currency, daysParams: prepared.daysParams });
     return { prepared, built };
   }
@@ -141,16 +148,18 @@ export class PastOrigins {
    */
   async calibrationFor(asOf: string, count: number): Promise<Calibration> {
     const past: { origin: string; o: Origin; actual: Actual[] }[] = [];
-    for (let k = 1; k <= count; k++) {
+    // oldest first, so a model trained for one origin can be reused by the next
+    for (let k = count; k >= 1; k--) {
       const origin = addDays(asOf, -ORIGIN_STEP_DAYS * k);
       const o = await this.originAt(origin);
       const actual = o ? await this.actualsKnownAt(origin, asOf) : [];
       if (o && actual.length) past.push({ origin, o, actual });
     }
     const W = this.settings.weeks;
+    const openAr = past.map((p) => sampleComponent(p.o.built.items, 'open_ar', TIMING_SAMPLE));
     const timingScale = bestTimingScale((scale) =>
-      past.reduce((err, p) => {
-        const mean = componentByWeek(rescaleTiming(p.o.built.items, scale, 'open_ar'), 'open_ar', W, p.o.built.weekendRoll);
+      past.reduce((err, p, i) => {
+        const mean = componentByWeek(rescaleTiming(openAr[i] as SimItems, scale, 'open_ar'), 'open_ar', W, p.o.built.weekendRoll);
         return err + p.actual.reduce((e, a) => e + Math.abs((mean[a.horizon - 1] as number) - a.openAr), 0);
       }, 0),
     );

@@ -8,6 +8,7 @@
 import type { Warehouse } from '../../core/warehouse.ts';
 import { NoDataError } from '../../core/errors.ts';
 import { scoreAsOf } from '../stage.ts';
+import type { ScoreOptions } from '../score-invoices.ts';
 import type { DaysToPayParams } from '../days-to-pay.ts';
 import { buildItems, type BuildOptions, type ItemRef } from './build-items.ts';
 import { loadForecastInputs, type ForecastInputs } from './inputs.ts';
@@ -36,6 +37,8 @@ export interface ForecastOptions {
   readonly calibrationOrigins?: number;
   /** Stretch of the open invoices' pay-day distributions (simulate.ts rescaleTiming); 1 = as scored. */
   readonly openArTimingScale?: number;
+  /** Keep the risk models trained for earlier origins in risk_model_store for later runs (a write; the pipeline does). */
+  readonly keepModels?: boolean;
 }
 
 export interface ForecastWeek {
@@ -83,7 +86,8 @@ export interface PreparedForecast {
 }
 
 /** Everything known at the as-of date: the risk model's scores and the forecast inputs. */
-export async function prepareForecast(wh: Warehouse, asOf: string, baseCurrency: string, source: ScoreSource = 'stored-or-score'): Promise<PreparedForecast> {
+/** @param scoring model reuse when the open invoices have to be scored (score-invoices.ts ScoreOptions) */
+export async function prepareForecast(wh: Warehouse, asOf: string, baseCurrency: string, source: ScoreSource = 'stored-or-score', scoring: ScoreOptions = {}): Promise<PreparedForecast> {
   const inputs = await loadForecastInputs(wh, asOf, baseCurrency);
   if (source !== 'score') {
     const stored = await loadStoredScores(wh, asOf);
@@ -92,7 +96,7 @@ export async function prepareForecast(wh: Warehouse, asOf: string, baseCurrency:
       throw new NoDataError(`no stored risk scores as of ${asOf}: the forecast reads the scores stage's invoice_scores; run \`ar-intel run --as-of ${asOf}\``);
     }
   }
-  const { result } = await scoreAsOf(wh, asOf);
+  const { result } = await scoreAsOf(wh, asOf, scoring);
   return { scores: result.scores, scoresFrom: 'scored', inputs, daysParams: result.bundle.days };
 }
 

@@ -19,7 +19,7 @@ beforeAll(async () => {
     await scoresStage.run({ wh: t.wh, asOf: D, log: () => {} });
     await forecastStage.run({ wh: t.wh, config: t.config, asOf: D, runId: 'run-1', log: () => {} });
   });
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await ctx?.close();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyCalibration, bandScore, bestTimingScale, conformalQuantile, learnCalibration, MIN_CALIBRATION_WEEKS, type CalibrationObs } from '../../scoring/forecast/calibration.ts';
 import type { ForecastLine, ForecastWeek } from '../../scoring/forecast/forecast.ts';
-import { allocItems, componentByWeek, rescaleTiming } from '../../scoring/forecast/simulate.ts';
+import { allocItems, COMPONENTS, componentByWeek, rescaleTiming, sampleComponent } from '../../scoring/forecast/simulate.ts';
 
 const obs = (horizon: number, expected: number, actual: number, half = 10): CalibrationObs => ({ horizon, expected, p10: expected - half, p50: expected, p90: expected + half, actual });
 
@@ -39,6 +39,20 @@ describe('forecast calibration on earlier origins', () => {
     const err = (k: number) => componentByWeek(rescaleTiming(items, k, 'open_ar'), 'open_ar', 13).reduce((e, x, w) => e + Math.abs(x - (actual[w] as number)), 0);
     expect(bestTimingScale(err)).toBe(0.7);
     expect(rescaleTiming(items, 0.5, 'orders').q50[0]).toBe(30); // other components untouched
+  });
+
+  it('samples a large component systematically, keeping its total', () => {
+    const many = allocItems(1000);
+    for (let i = 0; i < 1000; i++) {
+      many.amount[i] = 1 + (i % 7);
+      many.component[i] = i % 2 === 0 ? COMPONENTS.indexOf('open_ar') : COMPONENTS.indexOf('orders');
+      [many.q10[i], many.q50[i], many.q90[i]] = [5, 10, 20];
+    }
+    const total = Array.from(many.amount).reduce((a, x, i) => a + (i % 2 === 0 ? x : 0), 0);
+    const s = sampleComponent(many, 'open_ar', 100);
+    expect(s.n).toBeLessThanOrEqual(100);
+    expect(Array.from(s.amount).reduce((a, x) => a + x, 0)).toBeCloseTo(total, 6);
+    expect(sampleComponent(many, 'open_ar', 10_000).n).toBe(500);
   });
 
   it('applies level and band to weeks and lines; the components still add up to expected', () => {

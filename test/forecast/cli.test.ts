@@ -29,5 +29,5 @@ describe('ar-intel forecast', () => {
     expect(lines[0]).toBe('week_start,expected,p10,p50,p90,open_ar,orders,new_business');
     expect(lines).toHaveLength(14);
     expect(lines[1]).toMatch(/^2025-07-28,\d+\.\d{2},/);
-  }, 90_000);
+  }, 240_000);
 });
