@@ -13,10 +13,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler }
 import { sourceTables } from '../../models/dag.ts';
 import { requestStamp } from './data-version.ts';
 import { ResponseCache, type CachedResponse, type Dependencies, type Slot } from './response-cache.ts';
+import { StampedCache } from './stamped-cache.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     readCache: ResponseCache;
+    stateMemo: StateMemo;
   }
   interface FastifyRequest {
     readCacheSlot: Slot | null;
@@ -84,6 +86,30 @@ export const CACHED_READS: Readonly<Record<string, Reads>> = {
   '/api/v1/scores/models': anyCollectorWrite,
 };
 
+/**
+ * Parts of answers that no collector write changes (the customer 360's ledger and scores), kept for as long
+ * as the warehouse state: when a collector's note drops a customer's 360, only the cheap part is read again.
+ */
+export class StateMemo {
+  private readonly values = new StampedCache<object>({ max: 2000 });
+  private readonly running = new Map<string, Promise<object | undefined>>();
+
+  async get<T extends object>(app: FastifyInstance, req: FastifyRequest, key: string, read: () => Promise<T | undefined>): Promise<T | undefined> {
+    const stamp = await requestStamp(app, req);
+    if (!stamp) return read();
+    const kept = this.values.get(stamp.seq, stamp.data, key) as T | undefined;
+    if (kept) return kept;
+    const id = `${stamp.data}\u0000${key}`;
+    const running = this.running.get(id) as Promise<T | undefined> | undefined;
+    if (running) return running;
+    const reading = read().finally(() => this.running.delete(id));
+    this.running.set(id, reading);
+    const value = await reading;
+    if (value) this.values.set(stamp.seq, stamp.data, key, value);
+    return value;
+  }
+}
+
 function scopeOf(req: FastifyRequest): string {
   const p = req.principal;
   return p ? `${p.role}:${p.collectorId ?? ''}` : 'public';
@@ -115,6 +141,7 @@ const KEPT_HEADERS = ['content-disposition', 'vary'];
 
 export function installReadCache(app: FastifyInstance, cache = new ResponseCache()): ResponseCache {
   app.decorate('readCache', cache);
+  app.decorate('stateMemo', new StateMemo());
   app.decorateRequest('readCacheSlot', null);
 
   // Runs last among a cached route's onSend hooks (route hooks follow the instance's), so what is stored

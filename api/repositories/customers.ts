@@ -21,58 +21,114 @@ export async function searchCustomers(wh: Warehouse, query: string, collectorId:
   return rows.map((r) => ({ customerId: r.customer_id, name: r.name, collectorId: r.collector_id, segment: r.segment, country: r.country, currency: r.currency }));
 }
 
-export async function customer360(wh: Warehouse, customerId: string, asOf: string, baseCurrency: string) {
-  const p = await wh.one<Record<string, unknown>>(
+type Row = Record<string, unknown>;
+
+/** The part of the 360 that only a run or an ingest changes: master data, the ledger, scores. */
+export interface CustomerLedgerPart {
+  readonly profile: Row;
+  readonly open: readonly Row[];
+  readonly history: readonly Row[];
+  readonly scores: readonly Row[];
+}
+
+export async function customerLedgerPart(wh: Warehouse, customerId: string, asOf: string, baseCurrency: string): Promise<CustomerLedgerPart | undefined> {
+  const profile = await wh.one<Row>(
     `select c.customer_id, c.name, c.parent_id, c.segment, c.industry, c.country, c.currency, c.payment_terms_days,
             c.credit_limit::varchar as credit_limit, c.collector_id, co.name as collector_name, c.contact_name, c.email, c.phone,
             coalesce(c.strategic, false) as strategic
      from customers c left join collectors co on co.collector_id = c.collector_id where c.customer_id = $1`,
     [customerId],
   );
-  if (!p) return undefined;
+  if (!profile) return undefined;
   const params = { as_of: asOf, basis: 'due', bucket_edges: '0,30,60,90,120', base_currency: baseCurrency, customer_id: customerId };
-  const open = await queryModel(wh, 'mart_open_items', params, {
-    select: `m.item_kind, m.item_id, m.invoice_id, m.doc_date::varchar as doc_date, m.due_date::varchar as due_date, m.currency,
-             m.open_amount::varchar as open_amount, m.open_base::varchar as open_base, m.days_past_due, m.bucket,
-             d.dispute_id, d.cause as dispute_cause, pr.promise_id, pr.promised_date::varchar as promised_date,
-             sc.p_late, sc.p_late30, sc.expected_pay_date::varchar as expected_pay_date`,
-    tail: `left join (select invoice_id, min(dispute_id) as dispute_id, min(cause) as cause from disputes
-                      where opened_date <= $as_of::date and (resolved_date > $as_of::date or (resolved_date is null and status in ('open', 'in_review')))
-                      group by invoice_id) d on d.invoice_id = m.invoice_id
-           left join (select invoice_id, min(promise_id) as promise_id, max(promised_date) as promised_date from promises_to_pay
-                      where status = 'open' and created_date <= $as_of::date group by invoice_id) pr on pr.invoice_id = m.invoice_id
-           left join invoice_scores sc on sc.invoice_id = m.invoice_id and sc.as_of = $as_of::date
-           where m.customer_id = $customer_id order by m.due_date, m.item_id`,
+  const [open, history, scores] = await Promise.all([
+    queryModel(wh, 'mart_open_items', params, {
+      select: `m.item_kind, m.item_id, m.invoice_id, m.doc_date::varchar as doc_date, m.due_date::varchar as due_date, m.currency,
+               m.open_amount::varchar as open_amount, m.open_base::varchar as open_base, m.days_past_due, m.bucket,
+               sc.p_late, sc.p_late30, sc.expected_pay_date::varchar as expected_pay_date`,
+      tail: `left join invoice_scores sc on sc.invoice_id = m.invoice_id and sc.as_of = $as_of::date
+             where m.customer_id = $customer_id order by m.due_date, m.item_id`,
+    }),
+    queryModel(wh, 'mart_closed_invoices', { as_of: asOf, from: addDays(asOf, -730), base_currency: baseCurrency, customer_id: customerId }, {
+      select: `m.invoice_id, m.invoice_date::varchar as invoice_date, m.due_date::varchar as due_date, m.closed_date::varchar as closed_date,
+               m.amount::varchar as amount, m.days_late, m.days_to_pay, m.written_off`,
+      tail: 'where m.customer_id = $customer_id order by m.closed_date',
+    }),
+    wh.all<Row>(
+      `select as_of::varchar as as_of, score, risk_class, reasons from customer_scores
+       where customer_id = $1 and as_of <= $2::date order by as_of`,
+      [customerId, asOf],
+    ),
+  ]);
+  return { profile, open, history, scores };
+}
+
+/** The part collectors change between runs: activities, promises, disputes, and the open items' marks. */
+async function customerCollectorPart(wh: Warehouse, customerId: string, asOf: string) {
+  const [disputeMarks, promiseMarks, activities, promises, disputes] = await Promise.all([
+    wh.all<Row>(
+      `select invoice_id, min(dispute_id) as dispute_id, min(cause) as cause from disputes
+       where opened_date <= $2::date and (resolved_date > $2::date or (resolved_date is null and status in ('open', 'in_review')))
+         and invoice_id in (select invoice_id from invoices where customer_id = $1)
+       group by invoice_id`,
+      [customerId, asOf],
+    ),
+    wh.all<Row>(
+      `select invoice_id, min(promise_id) as promise_id, max(promised_date)::varchar as promised_date from promises_to_pay
+       where status = 'open' and created_date <= $2::date and invoice_id in (select invoice_id from invoices where customer_id = $1)
+       group by invoice_id`,
+      [customerId, asOf],
+    ),
+    wh.all<Row>(
+      `select activity_id, activity_type, outcome, collector_id, strftime(activity_at, '%Y-%m-%dT%H:%M:%S') as activity_at,
+              next_follow_up::varchar as next_follow_up, invoice_id, note
+       from activities where customer_id = $1 and activity_at::date <= $2::date order by activity_at desc limit 200`,
+      [customerId, asOf],
+    ),
+    wh.all<Row>(
+      `select promise_id, invoice_id, created_date::varchar as created_date, promised_date::varchar as promised_date,
+              amount::varchar as amount, status, collector_id, note
+       from promises_to_pay where customer_id = $1 and created_date <= $2::date order by promised_date desc limit 200`,
+      [customerId, asOf],
+    ),
+    wh.all<Row>(
+      `select d.dispute_id, d.invoice_id, d.opened_date::varchar as opened_date, d.amount::varchar as amount, d.cause, d.status,
+              d.resolved_date::varchar as resolved_date, d.resolution, d.owner, d.note
+       from disputes d join invoices i on i.invoice_id = d.invoice_id
+       where i.customer_id = $1 and d.opened_date <= $2::date order by d.opened_date desc limit 200`,
+      [customerId, asOf],
+    ),
+  ]);
+  return {
+    disputeOf: new Map(disputeMarks.map((r) => [String(r.invoice_id), r])),
+    promiseOf: new Map(promiseMarks.map((r) => [String(r.invoice_id), r])),
+    activities,
+    promises,
+    disputes,
+  };
+}
+
+/**
+ * Customer 360. `ledgerPart` lets a caller reuse the run-dependent part (the heavy model reads) while the
+ * collector-written part is read fresh every time — the API keeps it per warehouse state.
+ */
+export async function customer360(
+  wh: Warehouse,
+  customerId: string,
+  asOf: string,
+  baseCurrency: string,
+  ledgerPart: (read: () => Promise<CustomerLedgerPart | undefined>) => Promise<CustomerLedgerPart | undefined> = (read) => read(),
+) {
+  const ledger = await ledgerPart(() => customerLedgerPart(wh, customerId, asOf, baseCurrency));
+  if (!ledger) return undefined;
+  const live = await customerCollectorPart(wh, customerId, asOf);
+  const { profile: p, history, scores } = ledger;
+  const open = ledger.open.map((r): Row => {
+    const d = r.invoice_id === null ? undefined : live.disputeOf.get(String(r.invoice_id));
+    const pr = r.invoice_id === null ? undefined : live.promiseOf.get(String(r.invoice_id));
+    return { ...r, dispute_id: d?.dispute_id ?? null, dispute_cause: d?.cause ?? null, promise_id: pr?.promise_id ?? null, promised_date: pr?.promised_date ?? null };
   });
-  const history = await queryModel(wh, 'mart_closed_invoices', { as_of: asOf, from: addDays(asOf, -730), base_currency: baseCurrency, customer_id: customerId }, {
-    select: `m.invoice_id, m.invoice_date::varchar as invoice_date, m.due_date::varchar as due_date, m.closed_date::varchar as closed_date,
-             m.amount::varchar as amount, m.days_late, m.days_to_pay, m.written_off`,
-    tail: 'where m.customer_id = $customer_id order by m.closed_date',
-  });
-  const scores = await wh.all<Record<string, unknown>>(
-    `select as_of::varchar as as_of, score, risk_class, reasons from customer_scores
-     where customer_id = $1 and as_of <= $2::date order by as_of`,
-    [customerId, asOf],
-  );
-  const activities = await wh.all<Record<string, unknown>>(
-    `select activity_id, activity_type, outcome, collector_id, strftime(activity_at, '%Y-%m-%dT%H:%M:%S') as activity_at,
-            next_follow_up::varchar as next_follow_up, invoice_id, note
-     from activities where customer_id = $1 and activity_at::date <= $2::date order by activity_at desc limit 200`,
-    [customerId, asOf],
-  );
-  const promises = await wh.all<Record<string, unknown>>(
-    `select promise_id, invoice_id, created_date::varchar as created_date, promised_date::varchar as promised_date,
-            amount::varchar as amount, status, collector_id, note
-     from promises_to_pay where customer_id = $1 and created_date <= $2::date order by promised_date desc limit 200`,
-    [customerId, asOf],
-  );
-  const disputes = await wh.all<Record<string, unknown>>(
-    `select d.dispute_id, d.invoice_id, d.opened_date::varchar as opened_date, d.amount::varchar as amount, d.cause, d.status,
-            d.resolved_date::varchar as resolved_date, d.resolution, d.owner, d.note
-     from disputes d join invoices i on i.invoice_id = d.invoice_id
-     where i.customer_id = $1 and d.opened_date <= $2::date order by d.opened_date desc limit 200`,
-    [customerId, asOf],
-  );
+  const { activities, promises, disputes } = live;
   const openBase = open.reduce((a, r) => a + Number(r.open_base), 0);
   const paid = history.filter((h) => !h.written_off);
   const paidAmount = paid.reduce((a, h) => a + Number(h.amount), 0);

@@ -71,7 +71,9 @@ export const customerRoutes: FastifyPluginAsync = async (fastify) => {
     },
     async (req) => {
       const asOf = req.query.asOf ?? (await publishedAsOf(app.warehouse)) ?? (await latestDataDate(app.warehouse));
-      const view = await customer360(app.warehouse, req.params.id, asOf, app.config.baseCurrency);
+      const view = await customer360(app.warehouse, req.params.id, asOf, app.config.baseCurrency, (read) =>
+        app.stateMemo.get(app, req, `customer360\u0000${req.params.id}\u0000${asOf}\u0000${app.config.baseCurrency}`, read),
+      );
       if (!view) throw new NotFoundError(`customer ${req.params.id}`);
       return view;
     },
