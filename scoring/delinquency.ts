@@ -8,10 +8,12 @@
  *   scores are calibrated isotonically on that window;
  * - an invoice already past its due date at D is late by definition (pLate = 1), one 30 days past due
  *   is late30 by definition (pLate30 = 1); the models are trained for the undecided invoices only.
- * - days to pay: see days-to-pay.ts; its prior weight and band width are chosen on the calibration window.
+ * - days to pay: the empirical conditional quantiles of days-to-pay.ts (prior weight and band width chosen
+ *   on the calibration window), corrected by quantile GBTs (risk/days-model.ts) when those beat them there.
  * - write-off probability: observed write-off rate of snapshot invoices by days-past-due bucket and
  *   pLate30 band, shrunk to the bucket's rate (the history of write-offs as known at D).
  */
+import { median } from 'simple-statistics';
 import { addDays, daysBetween } from '../core/as-of.ts';
 import { DEFAULT_DAYS_PARAMS, daysLateDistribution, widenBand, type DaysToPayParams } from './days-to-pay.ts';
 import type { FeatureSet, InvoiceFeatureRow } from './features/load.ts';
@@ -22,8 +24,9 @@ import { fitLogistic, logisticContributions, logisticLogit, type LogisticModel }
 import { outcomeAt } from './outcomes.ts';
 import { factReason, topReasons, type Reason } from './reasons.ts';
 import { rocAuc } from './evaluation/metrics.ts';
+import { fitDaysModel, predictDays, type DaysModel } from './risk/days-model.ts';
 
-export const MODEL_FAMILY = 'delinquency-v1';
+export const MODEL_FAMILY = 'delinquency-v2';
 export const OUTCOME_GAP_DAYS = 120;
 export const SNAPSHOT_STEP_DAYS = 30;
 export const CALIB_SNAPSHOTS = 2;
@@ -64,6 +67,8 @@ export interface RiskModelBundle {
   readonly late: TargetModel;
   readonly late30: TargetModel;
   readonly days: DaysToPayParams & { readonly calibMae: number; readonly calibCoverage: number; readonly nCalib: number };
+  /** Learned days-to-pay quantiles; null when they did not beat the empirical ones on the calibration window. */
+  readonly daysModel: DaysModel | null;
   readonly writeOff: WriteOffTable;
 }
 
@@ -193,11 +198,12 @@ export function fitTarget(target: Target, train: readonly EnrichedRow[], calib: 
     return ca.length >= 20 && twoClasses(yCa) ? { ...history, calibrator: fitIsotonic(ca.map((r) => sigmoid(rawLogit(history, r.e, r.x))), yCa) } : history;
   }
   const logistic = fitLogistic(tr.map((r) => r.x), yTr, 1);
-  const gbt = fitGbt(tr.map((r) => r.x), yTr);
   const candidates: Record<string, { logLoss: number; auc: number }> = {};
+  const canValidate = ca.length >= 20 && twoClasses(yCa);
+  const gbt = fitGbt(tr.map((r) => r.x), yTr);
   const withModels: Omit<TargetModel, 'algorithm'> = { ...base, logistic, gbt, calibrator: null, candidates };
   let best: Algorithm = 'gbt';
-  if (ca.length >= 20 && twoClasses(yCa)) {
+  if (canValidate) {
     let bestLoss = Infinity;
     for (const algorithm of ['logistic', 'gbt', 'history'] as const) {
       const m: TargetModel = { ...withModels, algorithm };
@@ -282,8 +288,7 @@ function fitWriteOff(rows: readonly { e: EnrichedRow; pLate30: number }[], known
     const bucketRate = (bw + K * avgAmount * overall) / (bn + K * avgAmount);
     return bandCells.map((c) => (c.wo + K * avgAmount * bucketRate) / (c.n + K * avgAmount));
   });
-  lags.sort((a, b) => a - b);
-  const lagDays = lags.length ? (lags[Math.floor(lags.length / 2)] as number) : 120;
+  const lagDays = lags.length ? Math.round(median(lags)) : 120;
   return { buckets: WO_BUCKETS, bands: WO_BANDS, rate, lagDays };
 }
 
@@ -303,6 +308,7 @@ export function trainBundle(set: FeatureSet, asOf: string): RiskModelBundle {
   const calibE = enrich(set, calibRows, days);
   const late = fitTarget('late', trainE, calibE, asOf);
   const late30 = fitTarget('late30', trainE, calibE, asOf);
+  const learnedDays = fitDaysModel(trainE, calibE, asOf);
   const woRows = [...trainE, ...calibE].map((e) => ({ e, pLate30: decided('late30', e.row.daysPastDue) ? 1 : predictTarget(late30, e, toVector(e)) }));
   return {
     family: MODEL_FAMILY,
@@ -315,6 +321,7 @@ export function trainBundle(set: FeatureSet, asOf: string): RiskModelBundle {
     late,
     late30,
     days,
+    daysModel: learnedDays && learnedDays.calibMae < learnedDays.empiricalCalibMae ? learnedDays : null,
     writeOff: fitWriteOff(woRows, asOf),
   };
 }
@@ -339,6 +346,7 @@ export function scoreRows(bundle: RiskModelBundle, set: FeatureSet, rows: readon
     reasons.push(...topReasons(e, contributions(model, x), 3 - reasons.length, p >= 0.5 ? 1 : -1));
     const pWriteOff = round4(Math.min(1, writeOffProbability(bundle.writeOff, r.daysPastDue, pLate30)));
     const terms = daysBetween(r.invoiceDate, r.dueDate);
+    const q = bundle.daysModel ? predictDays(bundle.daysModel, e, x) : e.days;
     const woDate = addDays(r.dueDate, bundle.writeOff.lagDays);
     const expectedWriteOff = woDate > r.snapshot ? woDate : addDays(r.snapshot, 1);
     return {
@@ -356,10 +364,10 @@ export function scoreRows(bundle: RiskModelBundle, set: FeatureSet, rows: readon
       pWriteOff,
       expectedLoss: Math.round(pWriteOff * r.openAmount * 100) / 100,
       expectedWriteOffMonth: expectedWriteOff.slice(0, 7),
-      daysToPayP10: terms + e.days.p10,
-      daysToPayP50: terms + e.days.p50,
-      daysToPayP90: terms + e.days.p90,
-      expectedPayDate: addDays(r.dueDate, e.days.p50),
+      daysToPayP10: terms + q.p10,
+      daysToPayP50: terms + q.p50,
+      daysToPayP90: terms + q.p90,
+      expectedPayDate: addDays(r.dueDate, q.p50),
       reasons,
     };
   });

@@ -71,7 +71,16 @@ export async function writeInvoiceScores(wh: Warehouse, result: ScoringResult): 
     const models: [string, string, string, number, number, unknown, unknown][] = [
       ['late', bundle.late.algorithm, modelVersion(bundle, 'late', asOf), bundle.late.nTrain, bundle.late.nCalib, targetMetrics(bundle.late, bundle.asOf), targetParams(bundle.late)],
       ['late30', bundle.late30.algorithm, modelVersion(bundle, 'late30', asOf), bundle.late30.nTrain, bundle.late30.nCalib, targetMetrics(bundle.late30, bundle.asOf), targetParams(bundle.late30)],
-      ['days_to_pay', 'empirical_conditional_quantiles', modelVersion(bundle, 'days', asOf), 0, bundle.days.nCalib, { calibMae: bundle.days.calibMae, calibCoverage: bundle.days.calibCoverage, trainedAsOf: bundle.asOf }, bundle.days],
+      [
+        'days_to_pay',
+        bundle.daysModel ? 'quantile_gbt' : 'empirical_conditional_quantiles',
+        modelVersion(bundle, 'days', asOf),
+        bundle.daysModel?.nTrain ?? 0,
+        bundle.days.nCalib,
+        { calibMae: bundle.daysModel?.calibMae ?? bundle.days.calibMae, calibCoverage: bundle.daysModel?.calibCoverage ?? bundle.days.calibCoverage, empiricalCalibMae: bundle.days.calibMae, trainedAsOf: bundle.asOf },
+        // the empirical parameters stay at the top level: the forecast spreads not-yet-issued invoices with them
+        { ...bundle.days, quantileGbt: bundle.daysModel },
+      ],
       ['write_off', 'rate_table', modelVersion(bundle, 'write_off', asOf), 0, 0, { trainedAsOf: bundle.asOf }, bundle.writeOff],
     ];
     for (const [target, algorithm, v, nTrain, nCalib, metrics, params] of models) {

@@ -4,6 +4,7 @@
  * whole book) with a prior weight of SHRINK_K invoices, so a customer with two closed invoices does
  * not get an extreme late share.
  */
+import { standardDeviation } from 'simple-statistics';
 import type { DaysLateDistribution } from '../days-to-pay.ts';
 import type { InvoiceFeatureRow } from './load.ts';
 
@@ -37,6 +38,23 @@ export const lateShareShrunk = (r: InvoiceFeatureRow) => shrink(r.nClosed, r.lat
 const late30Shrunk = (r: InvoiceFeatureRow) => shrink(r.nClosed, r.late30Share, segLate30(r));
 const recent = (r: InvoiceFeatureRow) => r.wadl3m ?? r.wadl6m ?? wadlShrunk(r);
 const older = (r: InvoiceFeatureRow) => r.wadlOlder ?? wadlShrunk(r);
+// recency weighting over the customer's paid invoices, newest first: the last few say most about the next
+const RECENCY_DECAY = 0.8;
+function recencyWeighted(list: readonly number[], f: (x: number) => number): number | null {
+  let s = 0;
+  let w = 0;
+  list.forEach((x, k) => {
+    const wk = RECENCY_DECAY ** k;
+    s += wk * f(x);
+    w += wk;
+  });
+  return w > 0 ? s / w : null;
+}
+// shrunk towards the segment like the 12-month figures, with the recency weights as the evidence
+const recencyEvidence = (n: number) => (1 - RECENCY_DECAY ** Math.min(n, 24)) / (1 - RECENCY_DECAY);
+const recentDaysLate = (r: InvoiceFeatureRow) => shrink(recencyEvidence(r.daysLateList.length), recencyWeighted(r.daysLateList, (x) => x), segWadl(r));
+const recentLateShare = (r: InvoiceFeatureRow) => shrink(recencyEvidence(r.daysLateList.length), recencyWeighted(r.daysLateList, (x) => (x > 0 ? 1 : 0)), segLate(r));
+const spread = (r: InvoiceFeatureRow) => (r.daysLateList.length >= 3 ? standardDeviation(r.daysLateList) : null);
 const tenure = (r: InvoiceFeatureRow) => Math.min(r.tenureDays, 1500);
 const sincePay = (r: InvoiceFeatureRow) => Math.min(r.daysSincePayment ?? Math.min(r.tenureDays, 365), 365);
 
@@ -78,6 +96,22 @@ export const FEATURES: readonly FeatureDef[] = [
       const d = recent(e.row) - older(e.row);
       return Math.abs(d) < 1 ? 'pays as promptly as before' : d > 0 ? `pays ${days(d)} later in the last 3 months than before` : `pays ${days(d)} sooner in the last 3 months than before`;
     },
+  },
+  {
+    name: 'recent_days_late',
+    value: (e) => recentDaysLate(e.row),
+    describe: (e) =>
+      e.row.daysLateList.length ? `paid its most recent invoices ${lateWords(recentDaysLate(e.row))} on average (latest ${lateWords(e.row.daysLateList[0] as number)})` : 'has no recently paid invoices',
+  },
+  {
+    name: 'recent_late_share',
+    value: (e) => recentLateShare(e.row),
+    describe: (e) => `paid about ${pct(recentLateShare(e.row))} of its most recent invoices after the due date`,
+  },
+  {
+    name: 'days_late_spread',
+    value: (e) => Math.min(spread(e.row) ?? 0, 120),
+    describe: (e) => (spread(e.row) === null ? 'has too few paid invoices to judge how regular it pays' : `pays irregularly: days late vary by about ${days(spread(e.row) ?? 0)}`),
   },
   {
     name: 'late_share',

@@ -2,6 +2,8 @@
  * L2-regularised logistic regression fitted by Newton–Raphson (IRLS) on standardised features.
  * Deterministic (no random start), so a warehouse replayed to the same as-of date refits the same model.
  */
+import { mean, standardDeviation } from 'simple-statistics';
+
 export interface LogisticModel {
   readonly kind: 'logistic';
   readonly means: number[];
@@ -47,11 +49,14 @@ export function solveSpd(a: number[][], b: number[]): number[] {
 export function fitLogistic(x: readonly number[][], y: readonly number[], lambda = 1, iterations = 25): LogisticModel {
   const n = x.length;
   const p = x[0]?.length ?? 0;
-  const means = new Array<number>(p).fill(0);
-  const scales = new Array<number>(p).fill(0);
-  for (const row of x) for (let j = 0; j < p; j++) means[j] = (means[j] as number) + (row[j] as number) / n;
-  for (const row of x) for (let j = 0; j < p; j++) scales[j] = (scales[j] as number) + ((row[j] as number) - (means[j] as number)) ** 2 / n;
-  for (let j = 0; j < p; j++) scales[j] = Math.sqrt(scales[j] as number) || 1;
+  const means: number[] = [];
+  const scales: number[] = [];
+  for (let j = 0; j < p; j++) {
+    const col = x.map((row) => row[j] as number);
+    means.push(mean(col));
+    // population standard deviation; a constant column keeps scale 1 so it standardises to 0
+    scales.push(standardDeviation(col) || 1);
+  }
   const z = x.map((row) => [1, ...row.map((v, j) => (v - (means[j] as number)) / (scales[j] as number))]);
   let w = new Array<number>(p + 1).fill(0);
   const prior = y.reduce((s, v) => s + v, 0) / Math.max(n, 1);

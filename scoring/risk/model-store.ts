@@ -65,6 +65,19 @@ const Bundle = z.object({
     calibCoverage: num,
     nCalib: z.number().int(),
   }),
+  daysModel: z
+    .object({
+      p10: GbtModel,
+      p50: GbtModel,
+      p90: GbtModel,
+      widen: z.number(),
+      nTrain: z.number().int(),
+      nCalib: z.number().int(),
+      calibMae: num,
+      empiricalCalibMae: num,
+      calibCoverage: num,
+    })
+    .nullable(),
   writeOff: z.object({ buckets: z.array(z.string()), bands: z.array(z.number()), rate: z.array(z.array(z.number())), lagDays: z.number() }),
 });
 
@@ -87,6 +100,13 @@ export async function keepModel(wh: Warehouse, bundle: RiskModelBundle): Promise
     late: { algorithm: bundle.late.algorithm, nTrain: bundle.late.nTrain, nCalib: bundle.late.nCalib, candidates: bundle.late.candidates },
     late30: { algorithm: bundle.late30.algorithm, nTrain: bundle.late30.nTrain, nCalib: bundle.late30.nCalib, candidates: bundle.late30.candidates },
     days: { calibMae: bundle.days.calibMae, calibCoverage: bundle.days.calibCoverage, nCalib: bundle.days.nCalib },
+    daysModel: bundle.daysModel && {
+      calibMae: bundle.daysModel.calibMae,
+      empiricalCalibMae: bundle.daysModel.empiricalCalibMae,
+      calibCoverage: bundle.daysModel.calibCoverage,
+      widen: bundle.daysModel.widen,
+      nTrain: bundle.daysModel.nTrain,
+    },
   };
   await wh.transaction(async (conn) => {
     await conn.run('delete from risk_model_store where family = $1 and trained_as_of = $2::date', [bundle.family, bundle.asOf]);

@@ -7,6 +7,9 @@ import { scoreInvoicesAsOf, writeInvoiceScores } from '../../scoring/score-invoi
 import { tempWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
 import { loadLedger, makeLedger } from './ledger.ts';
 
+// each of these tests trains the full model set more than once (seven models over 13 snapshots)
+const TRAINING_TIMEOUT_MS = 180_000;
+
 // A model trained for D and kept is reused for a later date only within the allowed age and only while
 // the ledger as known at D is unchanged; reuse must give exactly the scores the trained model gives.
 const D = '2025-08-31';
@@ -43,7 +46,7 @@ describe('risk model store', () => {
     // too old for the caller, or from after the as-of date: trained afresh
     expect((await scoreInvoicesAsOf(t.wh, LATER)).modelNote).toMatch(/^trained for/);
     expect((await scoreInvoicesAsOf(t.wh, addDays(D, -1), { reuseMaxAgeDays: 28 })).modelNote).toMatch(/^trained for/);
-  });
+  }, TRAINING_TIMEOUT_MS);
 
   it('ignores new activity after the training date but retrains when the history up to it changes', async () => {
     const before = await ledgerFingerprint(t.wh, D);
@@ -65,5 +68,5 @@ describe('risk model store', () => {
     expect(await ledgerFingerprint(t.wh, D)).not.toBe(before);
     const after = await scoreInvoicesAsOf(t.wh, LATER, { reuseMaxAgeDays: 28 });
     expect(after.modelNote).toMatch(/^trained for .*the ledger up to 2025-08-31 changed/);
-  });
+  }, TRAINING_TIMEOUT_MS);
 });

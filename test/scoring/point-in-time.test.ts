@@ -6,6 +6,9 @@ import { scoreAsOfAndStore } from '../../scoring/stage.ts';
 import { tempWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
 import { loadLedger, makeLedger } from './ledger.ts';
 
+// each of these tests trains the full model set more than once (seven models over 13 snapshots)
+const TRAINING_TIMEOUT_MS = 180_000;
+
 // Two warehouses from one ledger: the full history, and the same ledger truncated at D (only what had
 // happened by the end of D). Scoring as of D must not see the future, so both must give the same CSV.
 const D = '2025-09-30';
@@ -41,7 +44,7 @@ describe('ar-intel score is point-in-time', () => {
     // both models were really trained (not the fallback), otherwise the test proves little
     expect(a.result.bundle.late.algorithm).not.toBe('history');
     expect(a.result.bundle.late.nTrain).toBeGreaterThan(200);
-  });
+  }, TRAINING_TIMEOUT_MS);
 
   it('writes one CSV row per open invoice with probabilities in range and ordered quantiles', async () => {
     const { result } = await scoreAsOfAndStore(full.wh, D);
