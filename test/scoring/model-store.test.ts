@@ -4,6 +4,7 @@ import { scoreRows } from '../../scoring/delinquency.ts';
 import { loadFeatures } from '../../scoring/features/load.ts';
 import { chosenOnly, ledgerFingerprint } from '../../scoring/risk/model-store.ts';
 import { scoreInvoicesAsOf, writeInvoiceScores } from '../../scoring/score-invoices.ts';
+import { scoresStage } from '../../scoring/stage.ts';
 import { tempWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
 import { loadLedger, makeLedger } from './ledger.ts';
 
@@ -42,6 +43,11 @@ describe('risk model store', () => {
     const rows = await t.wh.all<{ model_version: string; metrics: string }>(`select model_version, metrics from risk_models where as_of = $1::date and target = 'late'`, [LATER]);
     expect(rows.map((r) => r.model_version)).toEqual([`${trained.bundle.family}:late:${LATER}`]);
     expect(JSON.parse(rows[0]?.metrics ?? '{}').trainedAsOf).toBe(D);
+
+    // the nightly scores stage reuses it too, and says so in the run log
+    const log: string[] = [];
+    await scoresStage.run({ wh: t.wh, asOf: addDays(D, 20), log: (m) => log.push(m) });
+    expect(log.join('\n')).toMatch(/models reused the model trained for 2025-08-31 \(20 days old/);
 
     // too old for the caller, or from after the as-of date: trained afresh
     expect((await scoreInvoicesAsOf(t.wh, LATER)).modelNote).toMatch(/^trained for/);
