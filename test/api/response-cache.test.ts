@@ -57,15 +57,23 @@ describe('DataVersion', () => {
     let published = 1;
     let queries = 0;
     let release: () => void = () => undefined;
-    const wh = {
-      async one() {
+    const statement = {
+      async runAndReadAll() {
         queries++;
         const seen = published;
         await new Promise<void>((r) => (release = r));
-        return { published: String(seen), finished: String(seen), keys: '1', revoked: '0' };
+        return { getRowObjectsJson: () => [{ published: String(seen), finished: String(seen), keys: '1', revoked: '0' }] };
+      },
+    };
+    const wh = {
+      async connect() {
+        return { prepare: async () => statement, closeSync: () => undefined };
       },
     } as unknown as Warehouse;
-    return { wh, publish: () => published++, queries: () => queries, release: () => release() };
+    const until = async (n: number) => {
+      while (queries < n) await new Promise((r) => setTimeout(r, 1));
+    };
+    return { wh, publish: () => published++, queries: () => queries, release: () => release(), until };
   }
 
   it('coalesces concurrent callers but never answers one from a read that started before it asked', async () => {
@@ -74,11 +82,12 @@ describe('DataVersion', () => {
     const a = version.current();
     const b = version.current(); // arrives while the first read is in flight: waits for the next one
     const c = version.current();
+    await fake.until(1);
     fake.publish();
     version.bump();
     fake.release();
     const first = await a;
-    await new Promise((r) => setTimeout(r, 0));
+    await fake.until(2);
     fake.release();
     const [second, third] = await Promise.all([b, c]);
     expect(fake.queries()).toBe(2);
