@@ -91,7 +91,8 @@ export const CACHED_READS: Readonly<Record<string, Reads>> = {
  * as the warehouse state: when a collector's note drops a customer's 360, only the cheap part is read again.
  */
 export class StateMemo {
-  private readonly values = new StampedCache<object>({ max: 2000 });
+  // a 360's ledger part can be large (two years of paid invoices): a few hundred customers are enough for the hot ones
+  private readonly values = new StampedCache<object>({ max: 500 });
   private readonly running = new Map<string, Promise<object | undefined>>();
 
   async get<T extends object>(app: FastifyInstance, req: FastifyRequest, key: string, read: () => Promise<T | undefined>): Promise<T | undefined> {
