@@ -8,17 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addDays } from '../../core/as-of.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../scoring/forecast/prng.ts';
 
 export interface Ledger {
   customers: { customer_id: string; name: string; country: string; currency: string; payment_terms_days: number; credit_limit: string; segment: string; industry: string; collector_id: string }[];
