@@ -73,15 +73,16 @@ function textAt(n: unknown, ...names: string[]): string | null {
 
 /**
  * Every path under <Ntry> that parseEntry/parseTransaction read (child, children, path, textAt above):
- * entries are read by a ShapeScanner that builds objects for these elements only. A path read below but
- * missing here would silently read as absent — test/ingest/bank-camt-fast.test.ts compares both readers.
+ * entries are read by a ShapeScanner that builds objects for these elements only, with the text of
+ * leaves and of the containers whose own text is read (`text: true`). A path read below but missing
+ * here would silently read as absent — test/ingest/bank-camt-fast.test.ts compares both readers.
  */
 const AMOUNT = keep();
 const PARTY = keep({ Nm: keep(), Pty: keep({ Nm: keep() }) });
 const ACCOUNT = keep({ Id: keep({ IBAN: keep(), Othr: keep({ Id: keep() }) }) });
 const AGENT = keep({ FinInstnId: keep({ BICFI: keep(), BIC: keep() }) });
 const BANK_TX_CODE = keep({ Domn: keep({ Cd: keep(), Fmly: keep({ Cd: keep(), SubFmlyCd: keep() }) }), Prtry: keep({ Cd: keep() }) });
-const DATE = keep({ Dt: keep(), DtTm: keep() });
+const DATE = keep({ Dt: keep(), DtTm: keep() }, { text: true }); // dateOf falls back to the element's own text
 const TRANSACTION = keep({
   Refs: keep({
     AcctSvcrRef: keep(),
@@ -110,7 +111,7 @@ export const ENTRY_SHAPE = keep({
   AcctSvcrRef: keep(),
   NtryRef: keep(),
   AddtlNtryInf: keep(),
-  Sts: keep({ Cd: keep(), Prtry: keep() }),
+  Sts: keep({ Cd: keep(), Prtry: keep() }, { text: true }), // v02-v07: <Sts>BOOK</Sts>
   BookgDt: DATE,
   ValDt: DATE,
   BkTxCd: BANK_TX_CODE,

@@ -17,22 +17,33 @@ import type { XmlNode } from './xml-stream.ts';
 /** Child elements to keep, by local name; an empty shape keeps the element's text and attributes only. */
 export interface Shape {
   readonly kids: readonly Kid[];
+  /**
+   * Whether the element's own text is kept: by default only for elements without kept children (leaves);
+   * a container's text (normally just indentation) is only collected when the caller reads it.
+   */
+  readonly text: boolean;
+  /** The kids by name length, so a tag is compared with one or two candidates at most. */
+  readonly byLength: readonly (readonly Kid[] | undefined)[];
 }
 
 interface Kid {
   /** A constant string, so objects get their keys without a lookup in V8's string table. */
   readonly name: string;
-  readonly length: number;
   readonly shape: Shape;
 }
 
-export function shape(children: Readonly<Record<string, Shape>> = {}): Shape {
-  return { kids: Object.entries(children).map(([name, s]) => ({ name, length: name.length, shape: s })) };
+export function shape(children: Readonly<Record<string, Shape>> = {}, options: { text?: boolean } = {}): Shape {
+  const kids = Object.entries(children).map(([name, s]) => ({ name, shape: s }));
+  const byLength: Kid[][] = [];
+  for (const k of kids) (byLength[k.name.length] ??= []).push(k);
+  return { kids, byLength, text: options.text ?? kids.length === 0 };
 }
 
 /** The kept child whose name is buf[at, at + length), compared in place (no string is sliced out). */
 function kidAt(s: Shape, buf: string, at: number, length: number): Kid | undefined {
-  for (const k of s.kids) if (k.length === length && buf.startsWith(k.name, at)) return k;
+  const candidates = s.byLength[length];
+  if (candidates === undefined) return undefined;
+  for (const k of candidates) if (buf.startsWith(k.name, at)) return k;
   return undefined;
 }
 
@@ -130,7 +141,7 @@ export class ShapeScanner {
         result = MORE;
         break;
       }
-      if (lt > pos && topShape !== undefined) {
+      if (lt > pos && topShape !== undefined && topShape.text) {
         // Indentation before any text would be trimmed away: skip it without slicing.
         let k = pos;
         const text = texts[depth] as string;

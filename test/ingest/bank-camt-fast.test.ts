@@ -81,7 +81,7 @@ describe('camt entries: shape scanner and general reader agree', () => {
       '</List></Doc>';
     // The general reader's values, cut down to the shape: what the scanner must produce.
     const cut = (v: unknown, s: Shape): unknown => {
-      if (typeof v !== 'object' || v === null) return v;
+      if (typeof v !== 'object' || v === null) return s.text ? v : '';
       const node = v as Record<string, unknown>;
       const out: Record<string, unknown> = {};
       for (const [k, val] of Object.entries(node)) {
@@ -89,9 +89,10 @@ describe('camt entries: shape scanner and general reader agree', () => {
         if (k.startsWith('@_')) out[k] = val;
         else if (kid) out[k] = Array.isArray(val) ? val.map((x) => cut(x, kid.shape)) : cut(val, kid.shape);
       }
-      const keys = Object.keys(out).filter((k) => k !== '#text');
-      if (keys.length === 0) return typeof node['#text'] === 'string' ? node['#text'] : '';
-      if (typeof node['#text'] === 'string') out['#text'] = node['#text'];
+      const keys = Object.keys(out);
+      const text = s.text && typeof node['#text'] === 'string' ? node['#text'] : undefined;
+      if (keys.length === 0) return text ?? '';
+      if (text !== undefined) out['#text'] = text;
       return out;
     };
     const read = (pieces: string[], fast: boolean) => {
