@@ -45,6 +45,24 @@ describe('camt entries: shape scanner and general reader agree', () => {
     }
   });
 
+  it('on every camt fixture written with a namespace prefix (<c:Ntry>…</c:Ntry>)', () => {
+    let checked = 0;
+    for (const rel of CAMT) {
+      const text = fixtureBytes(rel).toString('utf8');
+      if (!/xmlns="/.test(text)) continue;
+      const prefixed = text
+        .replace(/<(\/?)([A-Za-z]\w*)([ >/])/g, (m: string, slash: string, name: string, end: string) => (name === 'xml' ? m : `<${slash}c:${name}${end}`))
+        .replace('xmlns="', 'xmlns:c="');
+      const bytes = Buffer.from(prefixed, 'utf8');
+      const fast = outcome(bytes, false);
+      expect(fast.ok, rel).toBe(true);
+      expect(fast, rel).toEqual(outcome(bytes, true));
+      expect(fast, rel).toEqual(outcome(fixtureBytes(rel), true));
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(5);
+  });
+
   it('on fixtures edited inside their entries: the same result or the same error', () => {
     const seeds = CAMT.map((rel) => {
       const bytes = fixtureBytes(rel);
