@@ -16,6 +16,7 @@ import {
   type Direction,
 } from './model.ts';
 import { xmlPieces } from './text.ts';
+import { ShapeScanner, shape as keep } from './xml-shape-scan.ts';
 import { XmlStreamReader, XmlSyntaxError } from './xml-stream.ts';
 
 const NAMESPACE_RE = /urn:iso:std:iso:20022:tech:xsd:(camt\.(\d{3})\.(\d{3})\.(\d{2}))/;
@@ -69,6 +70,52 @@ function path(n: unknown, ...names: string[]): unknown {
 function textAt(n: unknown, ...names: string[]): string | null {
   return text(path(n, ...names));
 }
+
+/**
+ * Every path under <Ntry> that parseEntry/parseTransaction read (child, children, path, textAt above):
+ * entries are read by a ShapeScanner that builds objects for these elements only, with the text of
+ * leaves and of the containers whose own text is read (`text: true`). A path read below but missing
+ * here would silently read as absent — test/ingest/bank-camt-fast.test.ts compares both readers.
+ */
+const AMOUNT = keep();
+const PARTY = keep({ Nm: keep(), Pty: keep({ Nm: keep() }) });
+const ACCOUNT = keep({ Id: keep({ IBAN: keep(), Othr: keep({ Id: keep() }) }) });
+const AGENT = keep({ FinInstnId: keep({ BICFI: keep(), BIC: keep() }) });
+const BANK_TX_CODE = keep({ Domn: keep({ Cd: keep(), Fmly: keep({ Cd: keep(), SubFmlyCd: keep() }) }), Prtry: keep({ Cd: keep() }) });
+const DATE = keep({ Dt: keep(), DtTm: keep() }, { text: true }); // dateOf falls back to the element's own text
+const TRANSACTION = keep({
+  Refs: keep({
+    AcctSvcrRef: keep(),
+    EndToEndId: keep(),
+    InstrId: keep(),
+    TxId: keep(),
+    PmtInfId: keep(),
+    MndtId: keep(),
+    UETR: keep(),
+  }),
+  Amt: AMOUNT,
+  AmtDtls: keep({ TxAmt: keep({ Amt: AMOUNT }), InstdAmt: keep({ Amt: AMOUNT }) }),
+  CdtDbtInd: keep(),
+  RltdPties: keep({ Dbtr: PARTY, DbtrAcct: ACCOUNT, Cdtr: PARTY, CdtrAcct: ACCOUNT }),
+  RltdAgts: keep({ DbtrAgt: AGENT, CdtrAgt: AGENT }),
+  RmtInf: keep({ Strd: keep({ CdtrRefInf: keep({ Ref: keep() }), AddtlRmtInf: keep() }), Ustrd: keep() }),
+  RtrInf: keep({ Rsn: keep({ Cd: keep(), Prtry: keep() }) }),
+  BkTxCd: BANK_TX_CODE,
+  AddtlTxInf: keep(),
+});
+export const ENTRY_SHAPE = keep({
+  Amt: AMOUNT,
+  CdtDbtInd: keep(),
+  RvslInd: keep(),
+  NtryDtls: keep({ TxDtls: TRANSACTION }),
+  AcctSvcrRef: keep(),
+  NtryRef: keep(),
+  AddtlNtryInf: keep(),
+  Sts: keep({ Cd: keep(), Prtry: keep() }, { text: true }), // v02-v07: <Sts>BOOK</Sts>
+  BookgDt: DATE,
+  ValDt: DATE,
+  BkTxCd: BANK_TX_CODE,
+});
 
 interface Ctx {
   readonly format: BankFormat;
@@ -319,7 +366,12 @@ export function camtNamespace(head: string): { message: string; version: string;
   return { full: m[1], message: m[2], version: m[4] };
 }
 
-export function parseCamt(bytes: Uint8Array, file: string): BankFile {
+export interface ParseCamtOptions {
+  /** Read entries with the general XML reader only (no ShapeScanner); for tests comparing the two. */
+  readonly generalReaderOnly?: boolean;
+}
+
+export function parseCamt(bytes: Uint8Array, file: string, options: ParseCamtOptions = {}): BankFile {
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 4096));
   const ns = camtNamespace(head);
   if (!ns) {
@@ -344,8 +396,11 @@ export function parseCamt(bytes: Uint8Array, file: string): BankFile {
   // Entries and statements are converted as soon as they close and then dropped from the tree, so a
   // million-entry statement never exists as one XML object tree.
   const { utf8Bytes, pieces } = xmlPieces(bytes, shape.format, file);
+  const isEntry = (name: string, ancestors: readonly string[]) =>
+    ancestors.length === 3 && ancestors[1] === shape.root && ancestors[2] === shape.item && name === 'Ntry';
+  const fast = options.generalReaderOnly ? undefined : { wants: isEntry, scanner: new ShapeScanner(ENTRY_SHAPE, { utf8Bytes }) };
   const reader = new XmlStreamReader((name, value, ancestors) => {
-    if (ancestors.length === 3 && ancestors[1] === shape.root && ancestors[2] === shape.item && name === 'Ntry') {
+    if (isEntry(name, ancestors)) {
       const i = pending.length + 1;
       pending.push(parseEntry(ctx, value, `${shape.item}[${statements.length + 1}]/Ntry[${i}]`, i));
       return true;
@@ -356,7 +411,7 @@ export function parseCamt(bytes: Uint8Array, file: string): BankFile {
       return true;
     }
     return false;
-  }, { utf8Bytes });
+  }, { utf8Bytes, fast });
   let doc: unknown;
   try {
     for (const piece of pieces) reader.feed(piece);

@@ -10,6 +10,8 @@
  * attributes or children is an object with '@_name' attributes, child elements by local name (an array
  * once a name repeats) and '#text'. Namespace prefixes are removed.
  */
+import { MORE, type ShapeScanner } from './xml-shape-scan.ts';
+
 export type XmlNode = Record<string, unknown>;
 
 export class XmlSyntaxError extends Error {
@@ -50,8 +52,22 @@ function localName(qname: string): string {
  */
 export type OnElement = (name: string, value: unknown, ancestors: readonly string[]) => boolean;
 
+/**
+ * Elements read by a ShapeScanner instead of the general path (xml-shape-scan.ts): `wants` says which (by
+ * local name and open ancestors, for bare start tags `<Name>`), `scanner` reads them.
+ */
+export interface FastElements {
+  wants(name: string, ancestors: readonly string[]): boolean;
+  readonly scanner: ShapeScanner;
+}
+
 export class XmlStreamReader {
   private carry = '';
+  private readonly fast: FastElements | undefined;
+  /** Changes with every buffer `feed` scans (ShapeScanner caches positions per buffer). */
+  private generation = 0;
+  /** Set at `finish` so an element the fast path was waiting on is read (and refused) the general way. */
+  private fastOff = false;
   private linesBefore = 1;
   private readonly stack: Frame[] = [];
   private readonly names: string[] = [];
@@ -62,9 +78,37 @@ export class XmlStreamReader {
   /** Pieces are UTF-8 bytes as Latin-1 characters (text.ts xmlPieces): texts with non-ASCII bytes are decoded here. */
   private readonly utf8Bytes: boolean;
 
-  constructor(onElement: OnElement = () => false, options: { utf8Bytes?: boolean } = {}) {
+  constructor(onElement: OnElement = () => false, options: { utf8Bytes?: boolean; fast?: FastElements } = {}) {
     this.onElement = onElement;
     this.utf8Bytes = options.utf8Bytes ?? false;
+    this.fast = options.fast;
+  }
+
+  /**
+   * A bare start tag `<Name>` at lt..gt that the fast path wants: the position after its end tag once
+   * read and delivered, 'more' when its end tag is not in this buffer yet, or -1 for the general path.
+   */
+  private tryFast(buf: string, lt: number, gt: number): number | 'more' {
+    const fast = this.fast;
+    if (fast === undefined || this.fastOff || this.stack.length === 0 || gt === lt + 1) return -1;
+    for (let i = lt + 1; i < gt; i++) {
+      const c = buf.charCodeAt(i);
+      if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57 && i > lt + 1) || c === 95 || c === 58)) return -1;
+    }
+    const name = localName(buf.slice(lt + 1, gt));
+    if (!fast.wants(name, this.names)) return -1;
+    const value = fast.scanner.scan(buf, this.generation, lt, gt);
+    if (value === MORE) return 'more';
+    if (value === null) return -1;
+    const parent = this.stack[this.stack.length - 1] as Frame;
+    parent.node ??= {};
+    if (!this.onElement(name, value, this.names)) {
+      const prev = parent.node[name];
+      if (prev === undefined) parent.node[name] = value;
+      else if (Array.isArray(prev)) prev.push(value);
+      else parent.node[name] = [prev, value];
+    }
+    return fast.scanner.end;
   }
 
   /** Text as written: UTF-8 byte strings decoded (before entities, which are characters already). */
@@ -199,6 +243,7 @@ export class XmlStreamReader {
 
   /** Feeds the next piece of the document; incomplete markup at its end waits for the next piece. */
   feed(piece: string): void {
+    this.generation++;
     let buf: string;
     if (this.carry === '') buf = piece;
     else if (piece.charCodeAt(0) === 60 /* < */ && !this.carry.includes('<')) {
@@ -258,7 +303,9 @@ export class XmlStreamReader {
       } else {
         const gt = buf.indexOf('>', lt);
         if (gt < 0) break; // the tag continues in the next piece
-        pos = this.open(buf, lt, gt);
+        const after = this.tryFast(buf, lt, gt);
+        if (after === 'more') break; // the element ends in a later piece
+        pos = after >= 0 ? after : this.open(buf, lt, gt);
       }
     }
     // Keep the unprocessed tail; count the lines of what was consumed for error positions.
@@ -268,6 +315,14 @@ export class XmlStreamReader {
 
   /** Ends the document; returns { rootName: rootElement } (or throws if the document is incomplete). */
   finish(): XmlNode {
+    if (this.fast !== undefined && !this.fastOff && this.carry.trim() !== '') {
+      // An element the fast path was waiting for never ended: read the rest the general way so the
+      // error (unclosed element, truncated markup) is the same as without the fast path.
+      this.fastOff = true;
+      const rest = this.carry;
+      this.carry = '';
+      this.feed(rest);
+    }
     const rest = this.carry;
     if (rest.trim() !== '') {
       if (this.stack.length === 0) {

@@ -31,13 +31,21 @@ function says(col: string, v: string, tail: string): string {
 
 const DATE_RE = String.raw`\d{4}-\d{2}-\d{2}`;
 const TS_RE = String.raw`\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?Z?`;
+const RATE_RE = String.raw`\+?\d{1,10}(\.\d{1,8})?`;
+const PCT_RE = String.raw`\d{1,3}(\.\d{1,2})?`;
+const INT_RE = String.raw`\+?\d{1,9}`;
+const CURRENCY_RE = '[A-Za-z]{3}';
+
+function moneyPattern(places: number, digits: number): string {
+  return String.raw`[+-]?\d{1,${digits}}(\.\d{1,${places}})?`;
+}
 
 export function timestampCast(v: string): string {
   return `try_cast(rtrim(replace(${v}, 'T', ' '), 'Z') as timestamp)`;
 }
 
 function decimalReason(col: string, v: string, places: number, digits: number, nonNeg: boolean): string {
-  const ok = `regexp_full_match(${v}, ${lit(String.raw`[+-]?\d{1,${digits}}(\.\d{1,${places}})?`)})`;
+  const ok = `regexp_full_match(${v}, ${lit(moneyPattern(places, digits))})`;
   const parts = [
     `when ${ok} and ${nonNeg ? `starts_with(${v}, '-') and try_cast(${v} as decimal(38, ${places})) <> 0` : 'false'}
        then ${says(col, v, 'must not be negative')}`,
@@ -72,20 +80,20 @@ function typeReason(c: ColumnSpec, v: string): string | null {
     case 'money_nonneg':
       return decimalReason(col, v, 2, 16, true);
     case 'rate':
-      return `case when not regexp_full_match(${v}, ${lit(String.raw`\+?\d{1,10}(\.\d{1,8})?`)})
+      return `case when not regexp_full_match(${v}, ${lit(RATE_RE)})
           then ${says(col, v, "is not a positive decimal rate with at most 8 decimal places and '.' as separator")}
         when try_cast(${v} as decimal(18, 8)) <= 0 then ${says(col, v, 'must be greater than 0')} end`;
     case 'pct':
-      return `case when not regexp_full_match(${v}, ${lit(String.raw`\d{1,3}(\.\d{1,2})?`)})
+      return `case when not regexp_full_match(${v}, ${lit(PCT_RE)})
           then ${says(col, v, "is not a percentage between 0 and 100 with at most 2 decimal places and '.' as separator")}
         when try_cast(${v} as decimal(5, 2)) > 100 then ${says(col, v, 'is more than 100')} end`;
     case 'int_nonneg':
-      return `case when not regexp_full_match(${v}, ${lit(String.raw`\+?\d{1,9}`)})
+      return `case when not regexp_full_match(${v}, ${lit(INT_RE)})
           then ${says(col, v, 'is not a whole number of 0 or more')} end`;
     case 'bool':
       return `case when lower(${v}) not in ('true', 'false') then ${says(col, v, 'must be true or false')} end`;
     case 'currency':
-      return `case when not regexp_full_match(${v}, '[A-Za-z]{3}')
+      return `case when not regexp_full_match(${v}, ${lit(CURRENCY_RE)})
           then ${says(col, v, 'is not a 3-letter currency code such as EUR')} end`;
     case 'enum': {
       const values = c.values ?? [];
@@ -93,6 +101,70 @@ function typeReason(c: ColumnSpec, v: string): string | null {
           then ${says(col, v, `must be one of ${values.join(', ')}`)} end`;
     }
   }
+}
+
+/** Column holding a cell's trimmed, empty-as-NULL text, computed once per row by `trimmedCells`. */
+export function trimmedName(col: string): string {
+  return `__t_${col}`;
+}
+
+/** `nullif(trim(cell), '')` of each column once, so the checks and typed values below do not redo it per use. */
+export function trimmedCells(cols: readonly string[], alias = 'r'): string {
+  return cols.map((c) => `${cell(c, alias)} as ${ident(trimmedName(c))}`).join(', ');
+}
+
+/** The trimmed cell of a column from `trimmedCells` (same value as `cell`). */
+export function trimmedCell(col: string, alias = 'r'): string {
+  return `${alias}.${ident(trimmedName(col))}`;
+}
+
+/**
+ * TRUE exactly when `columnReason` is NULL, as a plain boolean over the already trimmed cell `v`: every
+ * row of a file evaluates this, so each pattern runs once per cell and no reason text is ever built for
+ * it (the reasons are worked out afterwards for the failing rows only). test/ingest/canonical-checks.test.ts
+ * holds the two to the same answer over edge values of every type.
+ */
+export function columnOk(spec: KindSpec, c: ColumnSpec, v: string): string {
+  const mustHave = c.required && !(EMPTY_ALLOWED[spec.kind] ?? []).includes(c.name);
+  const re = (pattern: string) => `regexp_full_match(${v}, ${lit(pattern)})`;
+  let ok: string | null;
+  switch (c.type) {
+    case 'id':
+    case 'text':
+      ok = null;
+      break;
+    case 'date':
+      ok = `${re(DATE_RE)} and try_cast(${v} as date) is not null`;
+      break;
+    case 'timestamp':
+      ok = `${re(TS_RE)} and ${timestampCast(v)} is not null`;
+      break;
+    case 'money':
+      ok = re(moneyPattern(2, 16));
+      break;
+    case 'money_nonneg':
+      ok = `${re(moneyPattern(2, 16))} and not (starts_with(${v}, '-') and coalesce(try_cast(${v} as decimal(38, 2)) <> 0, false))`;
+      break;
+    case 'rate':
+      ok = `${re(RATE_RE)} and not coalesce(try_cast(${v} as decimal(18, 8)) <= 0, false)`;
+      break;
+    case 'pct':
+      ok = `${re(PCT_RE)} and not coalesce(try_cast(${v} as decimal(5, 2)) > 100, false)`;
+      break;
+    case 'int_nonneg':
+      ok = re(INT_RE);
+      break;
+    case 'bool':
+      ok = `lower(${v}) in ('true', 'false')`;
+      break;
+    case 'currency':
+      ok = re(CURRENCY_RE);
+      break;
+    case 'enum':
+      ok = `lower(${v}) in (${(c.values ?? []).map(lit).join(', ')})`;
+      break;
+  }
+  return `(case when ${v} is null then ${mustHave ? 'false' : 'true'} else ${ok === null ? 'true' : `coalesce(${ok}, false)`} end)`;
 }
 
 /** Reason expression for one column (NULL when the cell is acceptable). */
@@ -108,8 +180,7 @@ export function columnReason(spec: KindSpec, c: ColumnSpec, alias = 'r'): string
  * The typed value of a cell. TRY_CAST because it is computed in the same pass as the checks: rows that
  * fail them are set aside, so their (NULL or rounded) typed values are never stored.
  */
-export function typedValue(c: ColumnSpec, alias = 'r'): string {
-  const v = cell(c.name, alias);
+export function typedValue(c: ColumnSpec, alias = 'r', v: string = cell(c.name, alias)): string {
   let expr: string;
   switch (c.type) {
     case 'id':
@@ -165,8 +236,13 @@ export interface RowCheck {
  * every row; the reason is only reported when the cells it needs are individually valid, so one mistake
  * is reported once.
  */
-export function rowChecks(spec: KindSpec, present: ReadonlySet<string>, alias = 'r'): RowCheck[] {
-  const v = (c: string) => cell(c, alias);
+export function rowChecks(
+  spec: KindSpec,
+  present: ReadonlySet<string>,
+  alias = 'r',
+  cellOf: (col: string, alias: string) => string = cell,
+): RowCheck[] {
+  const v = (c: string) => cellOf(c, alias);
   // Optional columns the file lacks are simply empty.
   const maybe = (c: string) => (present.has(c) ? v(c) : 'null');
   switch (spec.kind) {

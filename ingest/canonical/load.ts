@@ -17,7 +17,7 @@ import { basename } from 'node:path';
 import { ArIntelError, FileError } from '../../core/errors.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
 import { recordFailedLoad, recordRejectedRows, runLoad, type IngestResult, type LoadCounts, type RejectedRow } from '../load-run.ts';
-import { cell, columnReason, ident, lit, rowChecks, typedValue } from './checks.ts';
+import { cell, columnOk, columnReason, ident, lit, rowChecks, trimmedCell, trimmedCells, typedValue } from './checks.ts';
 import { LayoutError, resolveLayout, type ResolvedLayout } from './detect.ts';
 import { applyDerivedRecords, derivedAlreadyStoredSql, type DerivedCounts } from './derived.ts';
 import { linesAtOffsets, parseHeader, readHead, recordStarts, scanFile, type FileScan } from './file-scan.ts';
@@ -272,9 +272,12 @@ export async function mergePrepared(
   // One pass over the file: typed values plus a flag saying whether every check passed; the text of a
   // row is kept only when it failed, to work out its reasons below (normally few rows).
   const checks = rowChecks(spec, present).filter((rc) => rc.needs.every((n) => present.has(n)));
+  // The flag is plain booleans over cells trimmed once (columnOk); the same checks as reason texts run
+  // afterwards on the failing rows only.
+  const fastChecks = rowChecks(spec, present, 'r', trimmedCell).filter((rc) => rc.needs.every((n) => present.has(n)));
   const okParts = [
-    ...cols.map((c) => `(${columnReason(spec, c)}) is null`),
-    ...checks.map((rc) => `not coalesce(${rc.failsWhen}, false)`),
+    ...cols.map((c) => columnOk(spec, c, trimmedCell(c.name))),
+    ...fastChecks.map((rc) => `not coalesce(${rc.failsWhen}, false)`),
   ];
   const stored = cols.filter((c) => !c.derived);
   const derived = cols.filter((c) => c.derived);
@@ -293,12 +296,13 @@ export async function mergePrepared(
   const sourceLine = present.has(SOURCE_LINE_COLUMN) ? `try_cast(${cell(SOURCE_LINE_COLUMN)} as integer)` : 'null::integer';
   const project = `
     select ${[
-      ...stored.map((c) => `${typedValue(c)} as ${ident(targetOf(c))}`),
-      ...derived.map((c) => `${typedValue(c)} as ${ident(c.name)}`),
+      ...stored.map((c) => `${typedValue(c, 'r', trimmedCell(c.name))} as ${ident(targetOf(c))}`),
+      ...derived.map((c) => `${typedValue(c, 'r', trimmedCell(c.name))} as ${ident(c.name)}`),
       ...extra.map((e) => `${e.sql} as ${ident(e.name)}`),
     ].join(', ')}, ${sourceLine} as __source_line, r.__ok,
       case when r.__ok then null else struct_pack(${p.layout.columns.map((c) => `${ident(c)} := r.${ident(c)}`).join(', ')}) end as __raw
-    from (select r.*, ${okParts.length > 0 ? okParts.join(' and ') : 'true'} as __ok from {csv} r) r`;
+    from (select r.*, ${okParts.length > 0 ? okParts.join(' and ') : 'true'} as __ok
+          from (select r.*${cols.length > 0 ? `, ${trimmedCells(cols.map((c) => c.name))}` : ''} from {csv} r) r) r`;
   const structural = await readCsv(conn, p, t.stg, project, [], t.rej, t.scan);
   progress(0.6);
 
