@@ -25,6 +25,7 @@ import { outcomeAt } from './outcomes.ts';
 import { factReason, topReasons, type Reason } from './reasons.ts';
 import { rocAuc } from './evaluation/metrics.ts';
 import { fitDaysModel, predictDays, type DaysModel } from './risk/days-model.ts';
+import { timedSync, type PhaseClock } from './risk/phases.ts';
 
 export const MODEL_FAMILY = 'delinquency-v2';
 export const OUTCOME_GAP_DAYS = 120;
@@ -329,8 +330,9 @@ export function trainBundle(set: FeatureSet, asOf: string): RiskModelBundle {
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 /** Scores the rows of one snapshot (the as-of date) with a bundle. */
-export function scoreRows(bundle: RiskModelBundle, set: FeatureSet, rows: readonly InvoiceFeatureRow[]): InvoiceScore[] {
-  return enrich(set, rows, bundle.days).map((e) => {
+export function scoreRows(bundle: RiskModelBundle, set: FeatureSet, rows: readonly InvoiceFeatureRow[], clock?: PhaseClock): InvoiceScore[] {
+  const enriched = timedSync(clock, 'score: days-to-pay distributions', () => enrich(set, rows, bundle.days));
+  return timedSync(clock, 'score: vectors, models, reasons', () => enriched.map((e) => {
     const r = e.row;
     const x = toVector(e);
     const lateDecided = decided('late', r.daysPastDue);
@@ -370,5 +372,5 @@ export function scoreRows(bundle: RiskModelBundle, set: FeatureSet, rows: readon
       expectedPayDate: addDays(r.dueDate, q.p50),
       reasons,
     };
-  });
+  }));
 }

@@ -11,6 +11,7 @@ import type { Warehouse } from '../core/warehouse.ts';
 import { loadFeatures, type FeatureSet } from './features/load.ts';
 import { scoreRows, trainBundle, trainingSnapshots, type InvoiceScore, type RiskModelBundle, type TargetModel } from './delinquency.ts';
 import { findReusableModel, keepModel } from './risk/model-store.ts';
+import { timed, type PhaseClock } from './risk/phases.ts';
 
 export type { InvoiceScore, RiskModelBundle } from './delinquency.ts';
 
@@ -28,17 +29,20 @@ export interface ScoreOptions {
   readonly reuseMaxAgeDays?: number;
   /** Keep a newly trained model for later reuse (a write to risk_model_store). */
   readonly keepModel?: boolean;
+  /** Records wall and CPU time per phase (benchmarks). */
+  readonly clock?: PhaseClock;
 }
 
 /** The nightly run's tolerance: one training snapshot step, so a reused model is never a whole step behind. */
 export const MODEL_MAX_AGE_DAYS = 28;
 
 export async function scoreInvoicesAsOf(wh: Warehouse, asOf: string, opts: ScoreOptions = {}): Promise<ScoringResult> {
-  const reuse = await findReusableModel(wh, asOf, opts.reuseMaxAgeDays ?? 0);
+  const { clock } = opts;
+  const reuse = await timed(clock, 'model lookup', () => findReusableModel(wh, asOf, opts.reuseMaxAgeDays ?? 0));
   if (reuse.bundle) {
     // features of the as-of date only: they do not depend on which other snapshots are loaded with them
-    const features = await loadFeatures(wh, [asOf]);
-    return { asOf, bundle: reuse.bundle, scores: scoreRows(reuse.bundle, features, features.rows), features, modelNote: reuse.note };
+    const features = await loadFeatures(wh, [asOf], clock);
+    return { asOf, bundle: reuse.bundle, scores: scoreRows(reuse.bundle, features, features.rows, clock), features, modelNote: reuse.note };
   }
   const { train, calib } = trainingSnapshots(asOf);
   const features = await loadFeatures(wh, [...train, ...calib, asOf]);

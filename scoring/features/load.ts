@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../../core/warehouse.ts';
+import { timed, timedSync, type PhaseClock } from '../risk/phases.ts';
 
 const DIR = dirname(fileURLToPath(import.meta.url));
 const sql = (name: string) => readFileSync(join(DIR, name), 'utf8');
@@ -168,22 +169,28 @@ function toRow(r: Record<string, unknown>): InvoiceFeatureRow {
 }
 
 /** Features of every invoice open at each of `snapshots`, plus the segment pools of days late. */
-export async function loadFeatures(wh: Warehouse, snapshots: readonly string[]): Promise<FeatureSet> {
+export async function loadFeatures(wh: Warehouse, snapshots: readonly string[], clock?: PhaseClock): Promise<FeatureSet> {
   if (snapshots.length === 0) return { rows: [], segmentPools: new Map() };
   return wh.withConnection(async (conn) => {
-    await conn.run(sql('snapshots.sql'), [snapshots.join(',')]);
-    await conn.run(sql('inv_life.sql'));
-    await conn.run(sql('ev_cum.sql'));
-    const rows = (await readAll(conn, sql('invoice_features.sql')))
-      .map(toRow)
-      .sort((a, b) => (a.snapshot < b.snapshot ? -1 : a.snapshot > b.snapshot ? 1 : a.invoiceId < b.invoiceId ? -1 : a.invoiceId > b.invoiceId ? 1 : 0));
-    const segmentPools = new Map<string, Map<string, number[]>>();
-    for (const r of await readAll(conn, sql('pools.sql'))) {
-      const snap = str(r.snapshot);
-      let bySeg = segmentPools.get(snap);
-      if (!bySeg) segmentPools.set(snap, (bySeg = new Map()));
-      bySeg.set(str(r.segment), numList(r.days_late_list));
-    }
+    await timed(clock, 'features: ledger temp tables', async () => {
+      await conn.run(sql('snapshots.sql'), [snapshots.join(',')]);
+      await conn.run(sql('inv_life.sql'));
+      await conn.run(sql('ev_cum.sql'));
+    });
+    const raw = await timed(clock, 'features: query + read', () => readAll(conn, sql('invoice_features.sql')));
+    const rows = timedSync(clock, 'features: assemble rows', () =>
+      raw.map(toRow).sort((a, b) => (a.snapshot < b.snapshot ? -1 : a.snapshot > b.snapshot ? 1 : a.invoiceId < b.invoiceId ? -1 : a.invoiceId > b.invoiceId ? 1 : 0)),
+    );
+    const segmentPools = await timed(clock, 'features: segment pools', async () => {
+      const pools = new Map<string, Map<string, number[]>>();
+      for (const r of await readAll(conn, sql('pools.sql'))) {
+        const snap = str(r.snapshot);
+        let bySeg = pools.get(snap);
+        if (!bySeg) pools.set(snap, (bySeg = new Map()));
+        bySeg.set(str(r.segment), numList(r.days_late_list));
+      }
+      return pools;
+    });
     for (const t of ['score_snaps', 'score_inv_life', 'score_ev_cum']) await conn.run(`drop table if exists ${t}`);
     return { rows, segmentPools };
   });
