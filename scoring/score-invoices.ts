@@ -12,6 +12,7 @@ import { loadFeatures, type FeatureSet } from './features/load.ts';
 import { scoreRows, trainBundle, trainingSnapshots, type InvoiceScore, type RiskModelBundle, type TargetModel } from './delinquency.ts';
 import { findReusableModel, keepModel } from './risk/model-store.ts';
 import { timed, type PhaseClock } from './risk/phases.ts';
+import { insertViaStage, type StageColumn } from './risk/stage-rows.ts';
 
 export type { InvoiceScore, RiskModelBundle } from './delinquency.ts';
 
@@ -65,6 +66,25 @@ function targetParams(m: TargetModel) {
   return { logistic: m.algorithm === 'logistic' ? m.logistic : null, gbt: m.algorithm === 'gbt' ? m.gbt : null, calibrator: m.calibrator };
 }
 
+// amounts travel as the cent strings they always were (toFixed(2), cast to DECIMAL(18,2) in SQL)
+const INVOICE_SCORE_STAGE: readonly StageColumn<InvoiceScore>[] = [
+  { name: 'invoice_id', type: 'varchar', get: (s) => s.invoiceId },
+  { name: 'customer_id', type: 'varchar', get: (s) => s.customerId },
+  { name: 'open_amount', type: 'varchar', get: (s) => s.openAmount.toFixed(2) },
+  { name: 'currency', type: 'varchar', get: (s) => s.currency },
+  { name: 'due_date', type: 'varchar', get: (s) => s.dueDate },
+  { name: 'p_late', type: 'double', get: (s) => s.pLate },
+  { name: 'p_late30', type: 'double', get: (s) => s.pLate30 },
+  { name: 'p_write_off', type: 'double', get: (s) => s.pWriteOff },
+  { name: 'expected_loss', type: 'varchar', get: (s) => s.expectedLoss.toFixed(2) },
+  { name: 'expected_write_off_month', type: 'varchar', get: (s) => s.expectedWriteOffMonth },
+  { name: 'days_to_pay_p10', type: 'double', get: (s) => s.daysToPayP10 },
+  { name: 'days_to_pay_p50', type: 'double', get: (s) => s.daysToPayP50 },
+  { name: 'days_to_pay_p90', type: 'double', get: (s) => s.daysToPayP90 },
+  { name: 'expected_pay_date', type: 'varchar', get: (s) => s.expectedPayDate },
+  { name: 'reasons', type: 'varchar', get: (s) => JSON.stringify(s.reasons) },
+];
+
 export async function writeInvoiceScores(wh: Warehouse, result: ScoringResult): Promise<number> {
   const { bundle, asOf } = result;
   const version = `${bundle.family}:${bundle.asOf}`;
@@ -95,25 +115,19 @@ export async function writeInvoiceScores(wh: Warehouse, result: ScoringResult): 
         [v, asOf, target, algorithm, bundle.trainFrom, bundle.trainTo, bundle.calibFrom, bundle.calibTo, nTrain, nCalib, JSON.stringify(metrics), JSON.stringify({ features: bundle.features, ...(params as object) }), seq],
       );
     }
-    const chunk = 500;
-    for (let i = 0; i < result.scores.length; i += chunk) {
-      const part = result.scores.slice(i, i + chunk);
-      const values: string[] = [];
-      const params: (string | number)[] = [];
-      for (const s of part) {
-        const b = params.length;
-        values.push(`(${Array.from({ length: 17 }, (_, k) => `$${b + k + 1}`).join(', ')})`);
-        params.push(asOf, s.invoiceId, s.customerId, s.openAmount.toFixed(2), s.currency, s.dueDate, s.pLate, s.pLate30, s.pWriteOff, s.expectedLoss.toFixed(2), s.expectedWriteOffMonth, s.daysToPayP10, s.daysToPayP50, s.daysToPayP90, s.expectedPayDate, JSON.stringify(s.reasons), version);
-      }
-      await conn.run(
-        `insert into invoice_scores (as_of, invoice_id, customer_id, open_amount, currency, due_date, p_late, p_late30, p_write_off,
-           expected_loss, expected_write_off_month, days_to_pay_p10, days_to_pay_p50, days_to_pay_p90, expected_pay_date, reasons, model_version)
-         select c1::date, c2, c3, c4::decimal(18,2), c5, c6::date, c7::double, c8::double, c9::double, c10::decimal(18,2), c11,
-                c12::integer, c13::integer, c14::integer, c15::date, c16, c17
-         from (values ${values.join(', ')}) v(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17)`,
-        params,
-      );
-    }
+    await insertViaStage(
+      conn,
+      'invoice_scores_stage',
+      INVOICE_SCORE_STAGE,
+      result.scores,
+      `insert into invoice_scores (as_of, invoice_id, customer_id, open_amount, currency, due_date, p_late, p_late30, p_write_off,
+         expected_loss, expected_write_off_month, days_to_pay_p10, days_to_pay_p50, days_to_pay_p90, expected_pay_date, reasons, model_version)
+       select $1::date, invoice_id, customer_id, open_amount::decimal(18,2), currency, due_date::date, p_late, p_late30, p_write_off,
+              expected_loss::decimal(18,2), expected_write_off_month, days_to_pay_p10::integer, days_to_pay_p50::integer,
+              days_to_pay_p90::integer, expected_pay_date::date, reasons, $2
+       from temp.main.invoice_scores_stage`,
+      [asOf, version],
+    );
   });
   return result.scores.length;
 }
