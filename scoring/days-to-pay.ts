@@ -77,12 +77,23 @@ export function daysLateDistribution(own: readonly number[], sortedPool: readonl
     const base = { p50: minDaysLate + 14, raw10: minDaysLate, raw90: minDaysLate + 60, minDaysLate };
     return { ...base, ...widenBand(base, params.widen), pLate: minDaysLate > 0 ? 1 : 0.5, pLate30: minDaysLate > 30 ? 1 : 0.5, ownWeight: 0 };
   }
-  // weighted CDF at v: pool values in [minDaysLate, v] plus own values <= v
-  const cdf = (v: number) => (upperBound(sortedPool, v) - start) * wp + mine.reduce((acc, [x, w]) => acc + (x <= v ? w : 0), 0);
+  // weighted CDF at v: pool values in [minDaysLate, v] plus own values <= v. The own values are sorted, so
+  // those <= v are a prefix and their weight is a prefix sum, accumulated in the same order (and so to the
+  // same bits) as summing over the whole list with zeros for the larger values.
+  const ownX = mine.map(([x]) => x);
+  const ownCum = [0];
+  for (const [, w] of mine) ownCum.push((ownCum[ownCum.length - 1] as number) + w);
+  const cdf = (v: number) => (upperBound(sortedPool, v) - start) * wp + (ownCum[upperBound(ownX, v)] as number);
   const quantile = (q: number): number => {
     const target = q * total - 1e-9;
+    // the smallest own value whose CDF reaches the target (the CDF only grows along the sorted list)
     let best = Infinity;
-    for (const [x] of mine) if (x < best && cdf(x) >= target) best = x;
+    for (const x of ownX) {
+      if (cdf(x) >= target) {
+        best = x;
+        break;
+      }
+    }
     let lo = start;
     let hi = sortedPool.length - 1;
     if (hi >= lo && cdf(sortedPool[hi] as number) >= target) {
