@@ -253,26 +253,32 @@ export function packTrees(m: Pick<GbtModel, 'base' | 'trees'>): PackedTrees {
   return p;
 }
 
+// rows per block: a block's feature vectors (256 × 33 doubles ≈ 68 KB) stay in cache while every tree runs over them
+const BLOCK_ROWS = 256;
+
 /**
  * base + the leaf value of every tree, added tree by tree in model order — the same additions as
  * `gbtLogit` (and `predictQuantileGbt`), so the same bits — for each row of a row-major matrix `x` with
- * `width` columns.
+ * `width` columns. Rows go in blocks, every tree over a block before the next block.
  */
 export function sumTreesBatch(p: PackedTrees, x: Float64Array, width: number): Float64Array {
   const n = Math.floor(x.length / width);
   const z = new Float64Array(n).fill(p.base);
-  const { feature, threshold, left, right, value } = p;
-  for (let t = 0; t < p.roots.length; t++) {
-    const root = p.roots[t] as number;
-    for (let i = 0; i < n; i++) {
-      const off = i * width;
-      let k = root;
-      let f = feature[k] as number;
-      while (f >= 0) {
-        k = (x[off + f] as number) < (threshold[k] as number) ? (left[k] as number) : (right[k] as number);
-        f = feature[k] as number;
+  const { feature, threshold, left, right, value, roots } = p;
+  for (let from = 0; from < n; from += BLOCK_ROWS) {
+    const to = Math.min(n, from + BLOCK_ROWS);
+    for (let t = 0; t < roots.length; t++) {
+      const root = roots[t] as number;
+      for (let i = from; i < to; i++) {
+        const off = i * width;
+        let k = root;
+        let f = feature[k] as number;
+        while (f >= 0) {
+          k = (x[off + f] as number) < (threshold[k] as number) ? (left[k] as number) : (right[k] as number);
+          f = feature[k] as number;
+        }
+        z[i] = (z[i] as number) + (value[k] as number);
       }
-      z[i] = (z[i] as number) + (value[k] as number);
     }
   }
   return z;
