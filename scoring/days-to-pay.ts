@@ -84,6 +84,9 @@ export function daysLateDistribution(own: readonly number[], sortedPool: readonl
   const ownCum = [0];
   for (const [, w] of mine) ownCum.push((ownCum[ownCum.length - 1] as number) + w);
   const cdf = (v: number) => (upperBound(sortedPool, v) - start) * wp + (ownCum[upperBound(ownX, v)] as number);
+  // the same at a pool value, with its upper bound in the pool looked up rather than searched
+  const ub = poolUpperBounds(sortedPool);
+  const cdfAt = (i: number) => ((ub[i] as number) - start) * wp + (ownCum[upperBound(ownX, sortedPool[i] as number)] as number);
   const quantile = (q: number): number => {
     const target = q * total - 1e-9;
     // the smallest own value whose CDF reaches the target (the CDF only grows along the sorted list)
@@ -96,10 +99,10 @@ export function daysLateDistribution(own: readonly number[], sortedPool: readonl
     }
     let lo = start;
     let hi = sortedPool.length - 1;
-    if (hi >= lo && cdf(sortedPool[hi] as number) >= target) {
+    if (hi >= lo && cdfAt(hi) >= target) {
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (cdf(sortedPool[mid] as number) >= target) hi = mid;
+        if (cdfAt(mid) >= target) hi = mid;
         else lo = mid + 1;
       }
       best = Math.min(best, sortedPool[lo] as number);
@@ -109,6 +112,19 @@ export function daysLateDistribution(own: readonly number[], sortedPool: readonl
   const above = (v: number) => (sortedPool.length - Math.max(start, upperBound(sortedPool, v))) * wp + mine.reduce((s, [x, w]) => s + (x > v ? w : 0), 0);
   const base = { raw10: quantile(0.1), p50: quantile(0.5), raw90: quantile(0.9), minDaysLate };
   return { ...base, ...widenBand(base, params.widen), pLate: above(0) / total, pLate30: above(30) / total, ownWeight };
+}
+
+const upperBoundCache = new WeakMap<readonly number[], Int32Array>();
+
+/** upperBound(pool, pool[i]) for every i, computed once per pool (pools are shared by many invoices). */
+function poolUpperBounds(sortedPool: readonly number[]): Int32Array {
+  let ub = upperBoundCache.get(sortedPool);
+  if (!ub) {
+    ub = new Int32Array(sortedPool.length);
+    for (let i = sortedPool.length - 1; i >= 0; i--) ub[i] = i + 1 < sortedPool.length && sortedPool[i + 1] === sortedPool[i] ? (ub[i + 1] as number) : i + 1;
+    upperBoundCache.set(sortedPool, ub);
+  }
+  return ub;
 }
 
 /** First index with sorted[i] > v. */
