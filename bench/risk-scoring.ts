@@ -74,6 +74,7 @@ try {
   const trainedFor = addDays(asOf, -opts.data.days);
   const load0 = loadavg()[0] ?? 0;
   let baseline: { openInvoices: number; wallSeconds: number; cpuSeconds: number } | null = null;
+  const trainClock = new PhaseClock();
   let modelSource: string;
   if (opts.data['model-from']) {
     const bundle = await storedBundle(opts.data['model-from'], dir);
@@ -82,7 +83,7 @@ try {
   } else {
     const t = performance.now();
     const c = cpuNow();
-    const trained = await scoreInvoicesAsOf(wh, trainedFor, { keepModel: true });
+    const trained = await scoreInvoicesAsOf(wh, trainedFor, { keepModel: true, clock: trainClock });
     baseline = { openInvoices: trained.scores.length, wallSeconds: seconds(performance.now() - t), cpuSeconds: seconds(cpuNow() - c) };
     modelSource = `trained here for ${trainedFor}`;
   }
@@ -95,6 +96,7 @@ try {
   if (!result.modelNote.startsWith('reused')) throw new Error(`the model was not reused: ${result.modelNote}`);
   const invoices = await wh.one<{ n: string }>('select count(*)::varchar as n from invoices');
   const phases = clock.timings.map((p) => ({ phase: p.phase, wallSeconds: seconds(p.wallMs), cpuSeconds: seconds(p.cpuMs) }));
+  const trainPhases = trainClock.timings.map((p) => ({ phase: p.phase, wallSeconds: seconds(p.wallMs), cpuSeconds: seconds(p.cpuMs) }));
   const out = {
     warehouse: opts.data.db,
     invoicesInWarehouse: Number(invoices?.n ?? 0),
@@ -105,6 +107,7 @@ try {
     openInvoicesScored: result.scores.length,
     customersScored: customers.length,
     baselineTrainAndScore: baseline,
+    baselinePhases: trainPhases,
     reuseScoresStage: reuse,
     phases,
     machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? '', loadAverageStart: load0, loadAverageBeforeReuse: load1, loadAverageEnd: loadavg()[0] ?? 0 },
@@ -130,6 +133,9 @@ try {
     '|---|---:|---:|',
     ...phases.map((p) => `| ${p.phase} | ${p.wallSeconds.toFixed(2)} | ${p.cpuSeconds.toFixed(2)} |`),
     '',
+    ...(trainPhases.length
+      ? ['| phase of the baseline (training) run | wall s | CPU s |', '|---|---:|---:|', ...trainPhases.map((p) => `| ${p.phase} | ${p.wallSeconds.toFixed(2)} | ${p.cpuSeconds.toFixed(2)} |`), '']
+      : []),
     `${cpus().length} cores, load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} before the reuse run, ${(loadavg()[0] ?? 0).toFixed(1)} at the end.` +
       (baseline ? ` Ratio reuse/baseline (wall) ${(reuse.wallSeconds / baseline.wallSeconds).toFixed(3)}.` : ''),
     '',

@@ -298,19 +298,21 @@ export function writeOffProbability(t: WriteOffTable, daysPastDue: number, pLate
 }
 
 /** Fits every model of as-of D from a feature set that holds D's training and calibration snapshots. */
-export function trainBundle(set: FeatureSet, asOf: string): RiskModelBundle {
+export function trainBundle(set: FeatureSet, asOf: string, clock?: PhaseClock): RiskModelBundle {
   const { train, calib } = trainingSnapshots(asOf);
   const trainSet = new Set(train);
   const calibSet = new Set(calib);
   const trainRows = set.rows.filter((r) => trainSet.has(r.snapshot));
   const calibRows = set.rows.filter((r) => calibSet.has(r.snapshot));
-  const days = fitDaysParams(set, calibRows, asOf);
-  const trainE = enrich(set, trainRows, days);
-  const calibE = enrich(set, calibRows, days);
-  const late = fitTarget('late', trainE, calibE, asOf);
-  const late30 = fitTarget('late30', trainE, calibE, asOf);
-  const learnedDays = fitDaysModel(trainE, calibE, asOf);
-  const woRows = [...trainE, ...calibE].map((e) => ({ e, pLate30: decided('late30', e.row.daysPastDue) ? 1 : predictTarget(late30, e, toVector(e)) }));
+  const days = timedSync(clock, 'train: days-to-pay parameters', () => fitDaysParams(set, calibRows, asOf));
+  const trainE = timedSync(clock, 'train: days-to-pay distributions', () => enrich(set, trainRows, days));
+  const calibE = timedSync(clock, 'train: days-to-pay distributions', () => enrich(set, calibRows, days));
+  const late = timedSync(clock, 'train: late (logistic + GBT + calibration)', () => fitTarget('late', trainE, calibE, asOf));
+  const late30 = timedSync(clock, 'train: late30 (logistic + GBT + calibration)', () => fitTarget('late30', trainE, calibE, asOf));
+  const learnedDays = timedSync(clock, 'train: days-to-pay quantile GBTs', () => fitDaysModel(trainE, calibE, asOf));
+  const woRows = timedSync(clock, 'train: write-off table', () =>
+    [...trainE, ...calibE].map((e) => ({ e, pLate30: decided('late30', e.row.daysPastDue) ? 1 : predictTarget(late30, e, toVector(e)) })),
+  );
   return {
     family: MODEL_FAMILY,
     asOf,
@@ -323,7 +325,7 @@ export function trainBundle(set: FeatureSet, asOf: string): RiskModelBundle {
     late30,
     days,
     daysModel: learnedDays && learnedDays.calibMae < learnedDays.empiricalCalibMae ? learnedDays : null,
-    writeOff: fitWriteOff(woRows, asOf),
+    writeOff: timedSync(clock, 'train: write-off table', () => fitWriteOff(woRows, asOf)),
   };
 }
 

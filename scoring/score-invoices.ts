@@ -46,10 +46,10 @@ export async function scoreInvoicesAsOf(wh: Warehouse, asOf: string, opts: Score
     return { asOf, bundle: reuse.bundle, scores: scoreRows(reuse.bundle, features, features.rows, clock), features, modelNote: reuse.note };
   }
   const { train, calib } = trainingSnapshots(asOf);
-  const features = await loadFeatures(wh, [...train, ...calib, asOf]);
-  const bundle = trainBundle(features, asOf);
-  const scores = scoreRows(bundle, features, features.rows.filter((r) => r.snapshot === asOf));
-  if (opts.keepModel) await keepModel(wh, bundle);
+  const features = await loadFeatures(wh, [...train, ...calib, asOf], clock);
+  const bundle = trainBundle(features, asOf, clock);
+  const scores = scoreRows(bundle, features, features.rows.filter((r) => r.snapshot === asOf), clock);
+  if (opts.keepModel) await timed(clock, 'keep model', () => keepModel(wh, bundle));
   return { asOf, bundle, scores, features, modelNote: `trained for ${asOf} (${reuse.note})` };
 }
 
