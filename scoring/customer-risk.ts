@@ -18,6 +18,7 @@ import { daysBetween } from '../core/as-of.ts';
 import { paydexIndex } from '../models/payment-behaviour.ts';
 import type { Warehouse } from '../core/warehouse.ts';
 import type { InvoiceScore } from './delinquency.ts';
+import { insertViaStage, type StageColumn } from './risk/stage-rows.ts';
 
 export const MIN_PAID_INVOICES = 5;
 export const SHRINK_INVOICES = 5;
@@ -210,26 +211,32 @@ export function scoreCustomers(
   });
 }
 
+const CUSTOMER_SCORE_STAGE: readonly StageColumn<CustomerScore>[] = [
+  { name: 'customer_id', type: 'varchar', get: (s) => s.customerId },
+  { name: 'score', type: 'double', get: (s) => s.score },
+  { name: 'risk_class', type: 'varchar', get: (s) => s.riskClass },
+  { name: 'basis', type: 'varchar', get: (s) => s.basis },
+  { name: 'paid_invoices', type: 'double', get: (s) => s.paidInvoices },
+  { name: 'days_beyond_terms', type: 'double', get: (s) => s.daysBeyondTerms },
+  { name: 'open_invoices', type: 'double', get: (s) => s.openInvoices },
+  { name: 'max_p_late30', type: 'double', get: (s) => s.maxPLate30 },
+  { name: 'reasons', type: 'varchar', get: (s) => JSON.stringify(s.reasons) },
+];
+
 export async function writeCustomerScores(wh: Warehouse, asOf: string, scores: readonly CustomerScore[]): Promise<void> {
   await wh.transaction(async (conn) => {
     await conn.run('delete from customer_scores where as_of = $1::date', [asOf]);
-    const chunk = 500;
-    for (let i = 0; i < scores.length; i += chunk) {
-      const part = scores.slice(i, i + chunk);
-      const values: string[] = [];
-      const params: (string | number | null)[] = [];
-      for (const s of part) {
-        const b = params.length;
-        values.push(`(${Array.from({ length: 10 }, (_, k) => `$${b + k + 1}`).join(', ')})`);
-        params.push(asOf, s.customerId, s.score, s.riskClass, s.basis, s.paidInvoices, s.daysBeyondTerms, s.openInvoices, s.maxPLate30, JSON.stringify(s.reasons));
-      }
-      await conn.run(
-        `insert into customer_scores (as_of, customer_id, score, risk_class, basis, paid_invoices, days_beyond_terms, open_invoices,
-           max_p_late30, reasons)
-         select c1::date, c2, c3::integer, c4, c5, c6::integer, c7::double, c8::integer, c9::double, c10
-         from (values ${values.join(', ')}) v(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10)`,
-        params,
-      );
-    }
+    await insertViaStage(
+      conn,
+      'customer_scores_stage',
+      CUSTOMER_SCORE_STAGE,
+      scores,
+      `insert into customer_scores (as_of, customer_id, score, risk_class, basis, paid_invoices, days_beyond_terms, open_invoices,
+         max_p_late30, reasons)
+       select $1::date, customer_id, score::integer, risk_class, basis, paid_invoices::integer, days_beyond_terms, open_invoices::integer,
+              max_p_late30, reasons
+       from temp.main.customer_scores_stage`,
+      [asOf],
+    );
   });
 }

@@ -18,13 +18,14 @@ import { addDays, daysBetween } from '../core/as-of.ts';
 import { DEFAULT_DAYS_PARAMS, daysLateDistribution, widenBand, type DaysToPayParams } from './days-to-pay.ts';
 import type { FeatureSet, InvoiceFeatureRow } from './features/load.ts';
 import { FEATURE_NAMES, toVector, type EnrichedRow } from './features/vector.ts';
-import { fitGbt, gbtContributions, gbtLogit, type GbtModel } from './models/gbt.ts';
+import { fitGbt, gbtContributions, gbtLogit, packedContributions, packTrees, sumTreesBatch, type GbtModel, type PackedTrees } from './models/gbt.ts';
 import { applyIsotonic, fitIsotonic, type IsotonicCalibrator } from './models/isotonic.ts';
 import { fitLogistic, logisticContributions, logisticLogit, type LogisticModel } from './models/logistic.ts';
 import { outcomeAt } from './outcomes.ts';
 import { factReason, topReasons, type Reason } from './reasons.ts';
 import { rocAuc } from './evaluation/metrics.ts';
-import { fitDaysModel, predictDays, type DaysModel } from './risk/days-model.ts';
+import { fitDaysModel, predictDaysBatch, type DaysModel, type DaysQuantiles } from './risk/days-model.ts';
+import { timedSync, type PhaseClock } from './risk/phases.ts';
 
 export const MODEL_FAMILY = 'delinquency-v2';
 export const OUTCOME_GAP_DAYS = 120;
@@ -297,19 +298,21 @@ export function writeOffProbability(t: WriteOffTable, daysPastDue: number, pLate
 }
 
 /** Fits every model of as-of D from a feature set that holds D's training and calibration snapshots. */
-export function trainBundle(set: FeatureSet, asOf: string): RiskModelBundle {
+export function trainBundle(set: FeatureSet, asOf: string, clock?: PhaseClock): RiskModelBundle {
   const { train, calib } = trainingSnapshots(asOf);
   const trainSet = new Set(train);
   const calibSet = new Set(calib);
   const trainRows = set.rows.filter((r) => trainSet.has(r.snapshot));
   const calibRows = set.rows.filter((r) => calibSet.has(r.snapshot));
-  const days = fitDaysParams(set, calibRows, asOf);
-  const trainE = enrich(set, trainRows, days);
-  const calibE = enrich(set, calibRows, days);
-  const late = fitTarget('late', trainE, calibE, asOf);
-  const late30 = fitTarget('late30', trainE, calibE, asOf);
-  const learnedDays = fitDaysModel(trainE, calibE, asOf);
-  const woRows = [...trainE, ...calibE].map((e) => ({ e, pLate30: decided('late30', e.row.daysPastDue) ? 1 : predictTarget(late30, e, toVector(e)) }));
+  const days = timedSync(clock, 'train: days-to-pay parameters', () => fitDaysParams(set, calibRows, asOf));
+  const trainE = timedSync(clock, 'train: days-to-pay distributions', () => enrich(set, trainRows, days));
+  const calibE = timedSync(clock, 'train: days-to-pay distributions', () => enrich(set, calibRows, days));
+  const late = timedSync(clock, 'train: late (logistic + GBT + calibration)', () => fitTarget('late', trainE, calibE, asOf));
+  const late30 = timedSync(clock, 'train: late30 (logistic + GBT + calibration)', () => fitTarget('late30', trainE, calibE, asOf));
+  const learnedDays = timedSync(clock, 'train: days-to-pay quantile GBTs', () => fitDaysModel(trainE, calibE, asOf));
+  const woRows = timedSync(clock, 'train: write-off table', () =>
+    [...trainE, ...calibE].map((e) => ({ e, pLate30: decided('late30', e.row.daysPastDue) ? 1 : predictTarget(late30, e, toVector(e)) })),
+  );
   return {
     family: MODEL_FAMILY,
     asOf,
@@ -322,31 +325,75 @@ export function trainBundle(set: FeatureSet, asOf: string): RiskModelBundle {
     late30,
     days,
     daysModel: learnedDays && learnedDays.calibMae < learnedDays.empiricalCalibMae ? learnedDays : null,
-    writeOff: fitWriteOff(woRows, asOf),
+    writeOff: timedSync(clock, 'train: write-off table', () => fitWriteOff(woRows, asOf)),
   };
 }
 
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
-/** Scores the rows of one snapshot (the as-of date) with a bundle. */
-export function scoreRows(bundle: RiskModelBundle, set: FeatureSet, rows: readonly InvoiceFeatureRow[]): InvoiceScore[] {
-  return enrich(set, rows, bundle.days).map((e) => {
+/** A target model prepared for scoring many rows: its GBT packed once when it is the chosen algorithm. */
+interface BatchModel {
+  readonly m: TargetModel;
+  readonly packed: PackedTrees | null;
+}
+
+const batchModel = (m: TargetModel): BatchModel => ({ m, packed: m.algorithm === 'gbt' && m.gbt ? packTrees(m.gbt) : null });
+
+/** `predictTarget` for every row: the same raw logit (packed trees for a GBT), sigmoid and calibration. */
+function predictBatch(b: BatchModel, rows: readonly EnrichedRow[], vectors: readonly number[][], x: Float64Array, width: number): Float64Array {
+  const raw = b.packed ? sumTreesBatch(b.packed, x, width) : Float64Array.from(rows, (e, i) => rawLogit(b.m, e, vectors[i] as number[]));
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const p = sigmoid(raw[i] as number);
+    out[i] = b.m.calibrator ? applyIsotonic(b.m.calibrator, p) : p;
+  }
+  return out;
+}
+
+function batchContributions(b: BatchModel, vector: readonly number[], x: Float64Array, width: number, i: number): number[] {
+  return b.packed ? packedContributions(b.packed, x, width, i) : contributions(b.m, vector);
+}
+
+/**
+ * Scores the rows of one snapshot (the as-of date) with a bundle, in passes over all rows: days-to-pay
+ * distributions, feature vectors (also laid out row-major in one Float64Array), each model over every row
+ * (trees packed into typed arrays and run tree by tree), then reasons and the score rows. Every number is
+ * computed with the same operations in the same order as scoring one row at a time (`predictTarget`,
+ * `gbtContributions`, `predictDays`), so a score is the same to the last bit either way.
+ */
+export function scoreRows(bundle: RiskModelBundle, set: FeatureSet, rows: readonly InvoiceFeatureRow[], clock?: PhaseClock): InvoiceScore[] {
+  const enriched = timedSync(clock, 'score: days-to-pay distributions', () => enrich(set, rows, bundle.days));
+  const width = FEATURE_NAMES.length;
+  const { vectors, x } = timedSync(clock, 'score: feature vectors', () => {
+    const vs = enriched.map((e) => toVector(e));
+    const m = new Float64Array(vs.length * width);
+    vs.forEach((v, i) => m.set(v, i * width));
+    return { vectors: vs, x: m };
+  });
+  const late = batchModel(bundle.late);
+  const late30 = batchModel(bundle.late30);
+  const predicted = timedSync(clock, 'score: models', () => ({
+    late: predictBatch(late, enriched, vectors, x, width),
+    late30: predictBatch(late30, enriched, vectors, x, width),
+    days: bundle.daysModel ? predictDaysBatch(bundle.daysModel, enriched, x, width) : null,
+  }));
+  return timedSync(clock, 'score: reasons and rows', () => enriched.map((e, i) => {
     const r = e.row;
-    const x = toVector(e);
+    const vector = vectors[i] as number[];
     const lateDecided = decided('late', r.daysPastDue);
     const late30Decided = decided('late30', r.daysPastDue);
-    const pLate = lateDecided ? 1 : predictTarget(bundle.late, e, x);
+    const pLate = lateDecided ? 1 : (predicted.late[i] as number);
     // late30 implies late, so its probability can never exceed pLate
-    const pLate30 = late30Decided ? 1 : Math.min(pLate, predictTarget(bundle.late30, e, x));
+    const pLate30 = late30Decided ? 1 : Math.min(pLate, predicted.late30[i] as number);
     const reasons: Reason[] = [];
     if (lateDecided) reasons.push(factReason('days_past_due', r.daysPastDue === 0 ? 'is due today and still unpaid' : `is already ${r.daysPastDue} days past due`));
     // explain the target still open: pLate while the invoice is not due, pLate30 after that
-    const model = late30Decided || lateDecided ? bundle.late30 : bundle.late;
-    const p = model === bundle.late ? pLate : pLate30;
-    reasons.push(...topReasons(e, contributions(model, x), 3 - reasons.length, p >= 0.5 ? 1 : -1));
+    const model = late30Decided || lateDecided ? late30 : late;
+    const p = model === late ? pLate : pLate30;
+    reasons.push(...topReasons(e, batchContributions(model, vector, x, width, i), 3 - reasons.length, p >= 0.5 ? 1 : -1));
     const pWriteOff = round4(Math.min(1, writeOffProbability(bundle.writeOff, r.daysPastDue, pLate30)));
     const terms = daysBetween(r.invoiceDate, r.dueDate);
-    const q = bundle.daysModel ? predictDays(bundle.daysModel, e, x) : e.days;
+    const q: DaysQuantiles = predicted.days ? (predicted.days[i] as DaysQuantiles) : e.days;
     const woDate = addDays(r.dueDate, bundle.writeOff.lagDays);
     const expectedWriteOff = woDate > r.snapshot ? woDate : addDays(r.snapshot, 1);
     return {
@@ -370,5 +417,5 @@ export function scoreRows(bundle: RiskModelBundle, set: FeatureSet, rows: readon
       expectedPayDate: addDays(r.dueDate, q.p50),
       reasons,
     };
-  });
+  }));
 }

@@ -11,6 +11,8 @@ import type { Warehouse } from '../core/warehouse.ts';
 import { loadFeatures, type FeatureSet } from './features/load.ts';
 import { scoreRows, trainBundle, trainingSnapshots, type InvoiceScore, type RiskModelBundle, type TargetModel } from './delinquency.ts';
 import { findReusableModel, keepModel } from './risk/model-store.ts';
+import { timed, type PhaseClock } from './risk/phases.ts';
+import { insertViaStage, type StageColumn } from './risk/stage-rows.ts';
 
 export type { InvoiceScore, RiskModelBundle } from './delinquency.ts';
 
@@ -28,23 +30,26 @@ export interface ScoreOptions {
   readonly reuseMaxAgeDays?: number;
   /** Keep a newly trained model for later reuse (a write to risk_model_store). */
   readonly keepModel?: boolean;
+  /** Records wall and CPU time per phase (benchmarks). */
+  readonly clock?: PhaseClock;
 }
 
 /** The nightly run's tolerance: one training snapshot step, so a reused model is never a whole step behind. */
 export const MODEL_MAX_AGE_DAYS = 28;
 
 export async function scoreInvoicesAsOf(wh: Warehouse, asOf: string, opts: ScoreOptions = {}): Promise<ScoringResult> {
-  const reuse = await findReusableModel(wh, asOf, opts.reuseMaxAgeDays ?? 0);
+  const { clock } = opts;
+  const reuse = await timed(clock, 'model lookup', () => findReusableModel(wh, asOf, opts.reuseMaxAgeDays ?? 0));
   if (reuse.bundle) {
     // features of the as-of date only: they do not depend on which other snapshots are loaded with them
-    const features = await loadFeatures(wh, [asOf]);
-    return { asOf, bundle: reuse.bundle, scores: scoreRows(reuse.bundle, features, features.rows), features, modelNote: reuse.note };
+    const features = await loadFeatures(wh, [asOf], clock);
+    return { asOf, bundle: reuse.bundle, scores: scoreRows(reuse.bundle, features, features.rows, clock), features, modelNote: reuse.note };
   }
   const { train, calib } = trainingSnapshots(asOf);
-  const features = await loadFeatures(wh, [...train, ...calib, asOf]);
-  const bundle = trainBundle(features, asOf);
-  const scores = scoreRows(bundle, features, features.rows.filter((r) => r.snapshot === asOf));
-  if (opts.keepModel) await keepModel(wh, bundle);
+  const features = await loadFeatures(wh, [...train, ...calib, asOf], clock);
+  const bundle = trainBundle(features, asOf, clock);
+  const scores = scoreRows(bundle, features, features.rows.filter((r) => r.snapshot === asOf), clock);
+  if (opts.keepModel) await timed(clock, 'keep model', () => keepModel(wh, bundle));
   return { asOf, bundle, scores, features, modelNote: `trained for ${asOf} (${reuse.note})` };
 }
 
@@ -60,6 +65,25 @@ function targetMetrics(m: TargetModel, trainedAsOf: string) {
 function targetParams(m: TargetModel) {
   return { logistic: m.algorithm === 'logistic' ? m.logistic : null, gbt: m.algorithm === 'gbt' ? m.gbt : null, calibrator: m.calibrator };
 }
+
+// amounts travel as the cent strings they always were (toFixed(2), cast to DECIMAL(18,2) in SQL)
+const INVOICE_SCORE_STAGE: readonly StageColumn<InvoiceScore>[] = [
+  { name: 'invoice_id', type: 'varchar', get: (s) => s.invoiceId },
+  { name: 'customer_id', type: 'varchar', get: (s) => s.customerId },
+  { name: 'open_amount', type: 'varchar', get: (s) => s.openAmount.toFixed(2) },
+  { name: 'currency', type: 'varchar', get: (s) => s.currency },
+  { name: 'due_date', type: 'varchar', get: (s) => s.dueDate },
+  { name: 'p_late', type: 'double', get: (s) => s.pLate },
+  { name: 'p_late30', type: 'double', get: (s) => s.pLate30 },
+  { name: 'p_write_off', type: 'double', get: (s) => s.pWriteOff },
+  { name: 'expected_loss', type: 'varchar', get: (s) => s.expectedLoss.toFixed(2) },
+  { name: 'expected_write_off_month', type: 'varchar', get: (s) => s.expectedWriteOffMonth },
+  { name: 'days_to_pay_p10', type: 'double', get: (s) => s.daysToPayP10 },
+  { name: 'days_to_pay_p50', type: 'double', get: (s) => s.daysToPayP50 },
+  { name: 'days_to_pay_p90', type: 'double', get: (s) => s.daysToPayP90 },
+  { name: 'expected_pay_date', type: 'varchar', get: (s) => s.expectedPayDate },
+  { name: 'reasons', type: 'varchar', get: (s) => JSON.stringify(s.reasons) },
+];
 
 export async function writeInvoiceScores(wh: Warehouse, result: ScoringResult): Promise<number> {
   const { bundle, asOf } = result;
@@ -91,25 +115,19 @@ export async function writeInvoiceScores(wh: Warehouse, result: ScoringResult): 
         [v, asOf, target, algorithm, bundle.trainFrom, bundle.trainTo, bundle.calibFrom, bundle.calibTo, nTrain, nCalib, JSON.stringify(metrics), JSON.stringify({ features: bundle.features, ...(params as object) }), seq],
       );
     }
-    const chunk = 500;
-    for (let i = 0; i < result.scores.length; i += chunk) {
-      const part = result.scores.slice(i, i + chunk);
-      const values: string[] = [];
-      const params: (string | number)[] = [];
-      for (const s of part) {
-        const b = params.length;
-        values.push(`(${Array.from({ length: 17 }, (_, k) => `$${b + k + 1}`).join(', ')})`);
-        params.push(asOf, s.invoiceId, s.customerId, s.openAmount.toFixed(2), s.currency, s.dueDate, s.pLate, s.pLate30, s.pWriteOff, s.expectedLoss.toFixed(2), s.expectedWriteOffMonth, s.daysToPayP10, s.daysToPayP50, s.daysToPayP90, s.expectedPayDate, JSON.stringify(s.reasons), version);
-      }
-      await conn.run(
-        `insert into invoice_scores (as_of, invoice_id, customer_id, open_amount, currency, due_date, p_late, p_late30, p_write_off,
-           expected_loss, expected_write_off_month, days_to_pay_p10, days_to_pay_p50, days_to_pay_p90, expected_pay_date, reasons, model_version)
-         select c1::date, c2, c3, c4::decimal(18,2), c5, c6::date, c7::double, c8::double, c9::double, c10::decimal(18,2), c11,
-                c12::integer, c13::integer, c14::integer, c15::date, c16, c17
-         from (values ${values.join(', ')}) v(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17)`,
-        params,
-      );
-    }
+    await insertViaStage(
+      conn,
+      'invoice_scores_stage',
+      INVOICE_SCORE_STAGE,
+      result.scores,
+      `insert into invoice_scores (as_of, invoice_id, customer_id, open_amount, currency, due_date, p_late, p_late30, p_write_off,
+         expected_loss, expected_write_off_month, days_to_pay_p10, days_to_pay_p50, days_to_pay_p90, expected_pay_date, reasons, model_version)
+       select $1::date, invoice_id, customer_id, open_amount::decimal(18,2), currency, due_date::date, p_late, p_late30, p_write_off,
+              expected_loss::decimal(18,2), expected_write_off_month, days_to_pay_p10::integer, days_to_pay_p50::integer,
+              days_to_pay_p90::integer, expected_pay_date::date, reasons, $2
+       from temp.main.invoice_scores_stage`,
+      [asOf, version],
+    );
   });
   return result.scores.length;
 }

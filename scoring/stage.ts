@@ -6,23 +6,27 @@ import type { Warehouse } from '../core/warehouse.ts';
 import { newCustomerScore } from './credit.ts';
 import { loadCustomerHistory, scoreCustomers, writeCustomerScores, type CustomerScore } from './customer-risk.ts';
 import { MODEL_MAX_AGE_DAYS, scoreInvoicesAsOf, writeInvoiceScores, type ScoreOptions, type ScoringResult } from './score-invoices.ts';
+import { timed, timedSync, type PhaseClock } from './risk/phases.ts';
 
 export async function scoreAsOf(wh: Warehouse, asOf: string, opts: ScoreOptions = {}): Promise<{ result: ScoringResult; customers: CustomerScore[] }> {
   const result = await scoreInvoicesAsOf(wh, asOf, opts);
-  const histories = await loadCustomerHistory(wh, asOf);
-  const customers = scoreCustomers(asOf, histories, result.scores, (_h, segmentDbt) => newCustomerScore({ priorDaysBeyondTerms: segmentDbt }));
+  const histories = await timed(opts.clock, 'customers: history SQL', () => loadCustomerHistory(wh, asOf));
+  const customers = timedSync(opts.clock, 'customers: scores', () =>
+    scoreCustomers(asOf, histories, result.scores, (_h, segmentDbt) => newCustomerScore({ priorDaysBeyondTerms: segmentDbt })),
+  );
   return { result, customers };
 }
 
 export async function scoreAsOfAndStore(
   wh: Warehouse,
   asOf: string,
-  opts: { store?: boolean; reuseMaxAgeDays?: number } = {},
+  opts: { store?: boolean; reuseMaxAgeDays?: number; clock?: PhaseClock } = {},
 ): Promise<{ result: ScoringResult; customers: CustomerScore[] }> {
-  const out = await scoreAsOf(wh, asOf, { reuseMaxAgeDays: opts.reuseMaxAgeDays ?? 0, keepModel: opts.store !== false });
+  const { clock } = opts;
+  const out = await scoreAsOf(wh, asOf, { reuseMaxAgeDays: opts.reuseMaxAgeDays ?? 0, keepModel: opts.store !== false, ...(clock ? { clock } : {}) });
   if (opts.store !== false) {
-    await writeInvoiceScores(wh, out.result);
-    await writeCustomerScores(wh, asOf, out.customers);
+    await timed(clock, 'write: invoice_scores', () => writeInvoiceScores(wh, out.result));
+    await timed(clock, 'write: customer_scores', () => writeCustomerScores(wh, asOf, out.customers));
   }
   return out;
 }

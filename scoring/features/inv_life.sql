@@ -2,7 +2,7 @@
 -- Run once per scoring session into a temp table; every reader filters the milestones against its own
 -- snapshot date, so the table itself carries no as-of.
 -- A milestone dated d depends only on settlements dated <= d, which is what makes filtering it by
--- "<= s" point-in-time safe.
+-- "<= s" point-in-time safe. Reads the temp table score_ev_cum (ev_cum.sql), built just before.
 create or replace temp table score_inv_life as
 with inv as (
   select i.invoice_id, i.customer_id, i.invoice_date, i.due_date, i.amount::double as amount, i.currency,
@@ -13,29 +13,12 @@ with inv as (
   left join customers c on c.customer_id = i.customer_id
   where i.amount > 0
 ),
-settle_events as (
-  select invoice_id, applied_date as d, amount::double as amt, 1 as is_app, 0 as is_wo
-  from payment_applications where invoice_id is not null
-  union all
-  select invoice_id, credit_date, amount::double, 0, 0 from credit_notes where invoice_id is not null
-  union all
-  select invoice_id, write_off_date, amount::double, 0, 1 from write_offs
-),
-ev_daily as (
-  select invoice_id, d, sum(amt) as amt, max(is_app) as is_app, max(is_wo) as is_wo
-  from settle_events group by invoice_id, d
-),
-ev_cum as (
-  select invoice_id, d, is_app, is_wo,
-         sum(amt) over (partition by invoice_id order by d rows between unbounded preceding and current row) as cum
-  from ev_daily
-),
 life as (
   select e.invoice_id,
          min(e.d) filter (where e.cum >= i.amount - 0.005) as close_date,
          min(e.d) filter (where e.is_app = 1) as first_app_date,
          min(e.d) filter (where e.is_wo = 1) as first_wo_date
-  from ev_cum e join inv i on i.invoice_id = e.invoice_id
+  from score_ev_cum e join inv i on i.invoice_id = e.invoice_id
   group by e.invoice_id
 )
 select inv.*, life.close_date, life.first_app_date, life.first_wo_date

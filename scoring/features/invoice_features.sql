@@ -5,6 +5,8 @@
 -- An invoice's closing date is the first day its settlements reach its amount: it is known at s only
 -- when it is <= s, because every settlement that makes it up is dated on or before it.
 -- Reads the temp tables score_snaps, score_inv_life and score_ev_cum (see the sibling .sql files).
+-- The customer's list of recent days late comes from recent_days_late.sql, once per customer rather than
+-- repeated on every open invoice's row.
 with closed as (
   -- invoices closed on or before s, within the 12 months before s: the customer's recent track record
   select s.s, l.invoice_id, l.customer_id, l.segment, l.industry, l.country, l.amount, l.close_date,
@@ -31,11 +33,6 @@ cust_hist as (
          avg(case when partial then 1.0 else 0.0 end) as partial_share,
          count(*) filter (where written_off) as n_written_off
   from closed group by s, customer_id
-),
-recent_list as (
-  -- unordered on purpose: ordered list aggregates are slow; the loader sorts newest first (ties by invoice id)
-  select s, customer_id, list(struct_pack(d := close_date::varchar, i := invoice_id, x := days_late)) as days_late_list
-  from closed where not written_off group by s, customer_id
 ),
 seg_prior as (
   select s, segment, avg(case when days_late > 0 then 1.0 else 0.0 end) as late_share,
@@ -137,7 +134,6 @@ final as (
          coalesce(h.n_closed_6m, 0) as n_closed_6m,
          coalesce(h.n_late_6m, 0) as n_late_6m,
          h.wadl_12m, h.wadl_6m, h.wadl_3m, h.wadl_older, h.late_share, h.late30_share, h.partial_share,
-         rl.days_late_list,
          coalesce(h.n_written_off, 0) as n_written_off,
          sp.late_share as seg_late_share, sp.late30_share as seg_late30_share, sp.wadl as seg_wadl,
          ip.late_share as ind_late_share, ip.late30_share as ind_late30_share,
@@ -156,7 +152,6 @@ final as (
          o.first_wo_date::varchar as outcome_first_wo_date
   from open_inv o
   left join cust_hist h on h.s = o.s and h.customer_id = o.customer_id
-  left join recent_list rl on rl.s = o.s and rl.customer_id = o.customer_id
   left join seg_prior sp on sp.s = o.s and sp.segment is not distinct from o.segment
   left join ind_prior ip on ip.s = o.s and ip.industry is not distinct from o.industry
   left join country_prior cp on cp.s = o.s and cp.country is not distinct from o.country

@@ -10,7 +10,7 @@
 import { mean } from 'simple-statistics';
 import { widenBand } from '../days-to-pay.ts';
 import { toVector, type EnrichedRow } from '../features/vector.ts';
-import type { GbtModel } from '../models/gbt.ts';
+import { packTrees, sumTreesBatch, type GbtModel } from '../models/gbt.ts';
 import { fitQuantileGbt, predictQuantileGbt } from '../models/quantile-gbt.ts';
 import { outcomeAt } from '../outcomes.ts';
 
@@ -55,6 +55,23 @@ function rawQuantiles(m: Pick<DaysModel, 'p10' | 'p50' | 'p90'>, e: EnrichedRow,
 export function predictDays(m: DaysModel, e: EnrichedRow, x: readonly number[]): DaysQuantiles {
   const r = rawQuantiles(m, e, x);
   return { p50: r.p50, ...widenBand(r, m.widen) };
+}
+
+/**
+ * `predictDays` for many rows at once: `x` holds their feature vectors row-major (`width` columns), the
+ * three quantile models run tree by tree over all rows (packed trees, the same sums), the rest per row as above.
+ */
+export function predictDaysBatch(m: DaysModel, rows: readonly EnrichedRow[], x: Float64Array, width: number): DaysQuantiles[] {
+  const r10 = sumTreesBatch(packTrees(m.p10), x, width);
+  const r50 = sumTreesBatch(packTrees(m.p50), x, width);
+  const r90 = sumTreesBatch(packTrees(m.p90), x, width);
+  return rows.map((e, i) => {
+    const anchor = e.days.p50;
+    const min = e.days.minDaysLate;
+    const q = [r10[i] as number, r50[i] as number, r90[i] as number].map((r) => Math.max(min, Math.round(anchor + r))).sort((a, b) => a - b);
+    const raw = { raw10: q[0] as number, p50: q[1] as number, raw90: q[2] as number, minDaysLate: min };
+    return { p50: raw.p50, ...widenBand(raw, m.widen) };
+  });
 }
 
 export function fitDaysModel(train: readonly EnrichedRow[], calib: readonly EnrichedRow[], knownAt: string): DaysModel | null {
