@@ -5,8 +5,9 @@
  * from the customer 360 the API serves after the run), p99 latency, the server's event-loop delay during the
  * run, and worklist / summary throughput against a bare Fastify JSON route served by the same process.
  *
- * The API (and the pipeline run) live in this process, as in `ar-intel serve`; autocannon runs in child
- * processes so the load generator does not share the server's event loop.
+ * The API and the pipeline run live in this process, as in `ar-intel serve`: the run in a worker thread
+ * (runPipelineInWorker) whose statements execute on this process's one DuckDB instance; autocannon runs in
+ * child processes so the load generator does not share the server's event loop.
  * Run: `npm run bench:load [-- --customers N --seconds S --connections C]`. Writes bench/results/load.json.
  */
 import { execFile, execSync } from 'node:child_process';
@@ -24,6 +25,7 @@ import { loadConfig } from '../core/config.ts';
 import { Warehouse } from '../core/warehouse.ts';
 import { fillWithDemo } from '../jobs/bootstrap.ts';
 import { runPipeline } from '../jobs/pipeline.ts';
+import { runPipelineInWorker } from '../jobs/worker/index.ts';
 
 interface Histogram { average: number; p50: number; p99: number; max: number }
 interface CannonResult { requests: Histogram; latency: Histogram; errors: number; timeouts: number; non2xx: number; '2xx': number; duration: number }
@@ -112,9 +114,9 @@ try {
   const summaryAlone = await cannon(summaryUrl, args.connections);
   const customerAlone = await cannon(customerUrl, args.connections);
 
-  // Under load: a pipeline run, collectors posting, and readers on three endpoints at once. The event loop's
-  // delay is what a read waits for while the run computes in this process; long blocks are attributed to
-  // the stage running (the pipeline logs each stage as it ends).
+  // Under load: a pipeline run (in a worker thread, as `serve` runs it), collectors posting, and readers on three
+  // endpoints at once. The serving thread's event-loop delay is what a read waits for while the run computes;
+  // long blocks are attributed to the stage running (the pipeline logs each stage as it ends).
   let running = true;
   let stage = 'cash-application';
   const blocks = new Map<string, { count: number; maxMs: number; totalMs: number }>();
@@ -129,7 +131,7 @@ try {
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const stageOrder = ['drop-folder', 'cash-application', 'models', 'scores', 'forecast', 'worklists', 'publish'];
-  const run = runPipeline(wh, config, {
+  const run = runPipelineInWorker(wh, config, {
     log: (m) => {
       const done = /^\s+([a-z-]+): \d+ rows in /.exec(m)?.[1];
       const i = done ? stageOrder.indexOf(done) : -1;

@@ -1,0 +1,96 @@
+/**
+ * `serve` runs the pipeline in a worker thread, so the stages' CPU-heavy JavaScript (matching, model training,
+ * simulation, ranking) never holds the API's event loop. The worker opens no database: its statements run
+ * here, on the process's one DuckDB instance (DuckDBInstance.fromCache keeps its cache per thread, so a worker
+ * opening the file itself would get a second instance of it). Everything that relies on the run happening in
+ * this process keeps working: the run lock (runInProgress → 409 on match decisions, stale-run takeover)
+ * is held here for the worker's whole life, and the run's bookkeeping and publish commit on the same
+ * instance the API's data stamp reads. `ar-intel run` keeps running in-thread (runPipeline).
+ */
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { Config } from '../../core/config.ts';
+import type { Warehouse } from '../../core/warehouse.ts';
+import type { RunResult } from '../pipeline.ts';
+import { markStaleRuns, withRunLock } from '../run-lock.ts';
+import { DatabaseHost } from './host.ts';
+import { Request, type Reply, type WorkerInput } from './protocol.ts';
+
+export interface WorkerRunOptions {
+  readonly asOf?: string | undefined;
+  readonly log?: (message: string) => void;
+  /** File of a module exporting `stages` to run instead of the default ones (tests). */
+  readonly stagesModule?: string;
+}
+
+/** Runs in flight per warehouse, so shutdown can stop them. */
+const active = new WeakMap<Warehouse, Set<{ stop(): Promise<void> }>>();
+
+/** A pipeline run in a worker thread, under the same lock and with the same records as runPipeline. */
+export function runPipelineInWorker(wh: Warehouse, config: Config, options: WorkerRunOptions = {}): Promise<RunResult> {
+  return withRunLock(wh, () => runInWorker(wh, config, options));
+}
+
+/**
+ * Stops every worker run of the warehouse and waits for it: the worker is terminated, the run's open
+ * transaction rolled back (nothing of it is published) and its row marked abandoned, as the next start
+ * would otherwise do. Called when the server closes, before the warehouse is.
+ */
+export async function stopWorkerRuns(wh: Warehouse): Promise<void> {
+  await Promise.all([...(active.get(wh) ?? [])].map((r) => r.stop()));
+}
+
+function runInWorker(wh: Warehouse, config: Config, options: WorkerRunOptions): Promise<RunResult> {
+  const log = options.log ?? (() => undefined);
+  const syncFlag = new SharedArrayBuffer(4);
+  const flag = new Int32Array(syncFlag);
+  const { port1: syncHere, port2: syncThere } = new MessageChannel();
+  const input: WorkerInput = { config: { ...config }, asOf: options.asOf, stagesModule: options.stagesModule, syncFlag, syncPort: syncThere };
+  const worker = new Worker(new URL('./entry.mjs', import.meta.url), { workerData: input, transferList: [syncThere] });
+  const host = new DatabaseHost(
+    wh,
+    (r: Reply) => worker.postMessage(r),
+    (r: Reply) => {
+      syncHere.postMessage(r);
+      Atomics.store(flag, 0, 1);
+      Atomics.notify(flag, 0);
+    },
+  );
+  const runs = active.get(wh) ?? new Set();
+  active.set(wh, runs);
+
+  return new Promise<RunResult>((resolve, reject) => {
+    let ended = false;
+    // Whatever ends the worker, its connections are rolled back and closed here before the lock is released.
+    const end = async (outcome: { result: RunResult } | { error: Error }) => {
+      if (ended) return;
+      ended = true;
+      await worker.terminate();
+      await host.closeAll();
+      syncHere.close();
+      if ('error' in outcome) {
+        // A run that ended without a result left its row 'running': it is abandoned now, not at the next start.
+        await markStaleRuns(wh).catch(() => undefined);
+      }
+      runs.delete(handle);
+      if ('result' in outcome) resolve(outcome.result);
+      else reject(outcome.error);
+    };
+    const handle = { stop: () => end({ error: new Error('pipeline run stopped: the server is shutting down') }) };
+    runs.add(handle);
+
+    worker.on('message', (raw: unknown) => {
+      const parsed = Request.safeParse(raw);
+      if (!parsed.success) {
+        void end({ error: new Error(`pipeline worker sent an unknown message: ${parsed.error.message}`) });
+        return;
+      }
+      const m = parsed.data;
+      if (m.t === 'log') log(m.message);
+      else if (m.t === 'result') void end({ result: m.result });
+      else if (m.t === 'crashed') void end({ error: new Error(m.message) });
+      else host.handle(m);
+    });
+    worker.on('error', (err) => void end({ error: err }));
+    worker.on('exit', (code) => void end({ error: new Error(`pipeline worker exited (code ${code}) before the run finished`) }));
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * Inside the pipeline's worker thread: one run of the pipeline against the serving thread's DuckDB instance
+ * (through RemoteDatabase), reporting its log lines and its result by message. The run lock is
+ * held by the serving thread for as long as this thread lives.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import { Warehouse } from '../../core/warehouse.ts';
+import { runWhileLocked } from '../pipeline.ts';
+import type { Stage } from '../stages.ts';
+import type { Request, WorkerInput } from './protocol.ts';
+import { RemoteDatabase } from './remote-database.ts';
+
+const port = parentPort;
+if (!port) throw new Error('jobs/worker/run.ts runs only in a worker thread (see run-in-worker.ts)');
+const input = workerData as WorkerInput;
+const post = (m: Request) => port.postMessage(m);
+
+const db = new RemoteDatabase(port, input.syncPort, new Int32Array(input.syncFlag));
+const wh = Warehouse.over(input.config.dbPath, db);
+try {
+  const stages = input.stagesModule === undefined
+    ? undefined
+    : ((await import(pathToFileURL(input.stagesModule).href)) as { stages: readonly Stage[] }).stages;
+  const result = await runWhileLocked(wh, input.config, {
+    asOf: input.asOf,
+    stages,
+    log: (message) => post({ t: 'log', message }),
+  });
+  post({ t: 'result', result });
+} catch (err) {
+  post({ t: 'crashed', message: (err as Error).message });
+} finally {
+  db.closeSync();
+}
