@@ -18,8 +18,8 @@ import { Request, type Reply, type WorkerInput } from './protocol.ts';
 export interface WorkerRunOptions {
   readonly asOf?: string | undefined;
   readonly log?: (message: string) => void;
-  /** File of a module exporting `stages` to run instead of the default ones (tests). */
-  readonly stagesModule?: string;
+  /** Stages to run instead of the default ones (tests): an export of a module, named by file and export. */
+  readonly stagesFrom?: { readonly module: string; readonly exportName: string };
 }
 
 /** Runs in flight per warehouse, so shutdown can stop them. */
@@ -44,7 +44,7 @@ function runInWorker(wh: Warehouse, config: Config, options: WorkerRunOptions): 
   const syncFlag = new SharedArrayBuffer(4);
   const flag = new Int32Array(syncFlag);
   const { port1: syncHere, port2: syncThere } = new MessageChannel();
-  const input: WorkerInput = { config: { ...config }, asOf: options.asOf, stagesModule: options.stagesModule, syncFlag, syncPort: syncThere };
+  const input: WorkerInput = { config: { ...config }, asOf: options.asOf, stagesFrom: options.stagesFrom, syncFlag, syncPort: syncThere };
   const worker = new Worker(new URL('./entry.mjs', import.meta.url), { workerData: input, transferList: [syncThere] });
   const host = new DatabaseHost(
     wh,

@@ -59,8 +59,8 @@ export type Reply =
 export interface WorkerInput {
   readonly config: Config;
   readonly asOf: string | undefined;
-  /** Module whose `stages` export replaces the default stages (tests); undefined = the real pipeline. */
-  readonly stagesModule: string | undefined;
+  /** Module export (an array of stages) that replaces the default stages (tests); undefined = the real pipeline. */
+  readonly stagesFrom: { readonly module: string; readonly exportName: string } | undefined;
   /** Int32 flag the worker waits on (Atomics.wait) while the serving thread answers a synchronous call. */
   readonly syncFlag: SharedArrayBuffer;
   readonly syncPort: MessagePort;

@@ -19,9 +19,9 @@ const post = (m: Request) => port.postMessage(m);
 const db = new RemoteDatabase(port, input.syncPort, new Int32Array(input.syncFlag));
 const wh = Warehouse.over(input.config.dbPath, db);
 try {
-  const stages = input.stagesModule === undefined
-    ? undefined
-    : ((await import(pathToFileURL(input.stagesModule).href)) as { stages: readonly Stage[] }).stages;
+  const from = input.stagesFrom;
+  const stages = from === undefined ? undefined : ((await import(pathToFileURL(from.module).href)) as Record<string, readonly Stage[]>)[from.exportName];
+  if (from && !Array.isArray(stages)) throw new Error(`${from.module} has no stage list ${from.exportName}`);
   const result = await runWhileLocked(wh, input.config, {
     asOf: input.asOf,
     stages,
