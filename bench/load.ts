@@ -239,9 +239,13 @@ try {
     eventLoopDelayDuringRunMs: w.loopDelayMs,
     servingThreadUtilizationDuringRun: w.servingThreadUtilization,
     processCpuSecondsDuringRun: w.processCpuSeconds,
+    writesAccepted: w.accepted.length,
+    writesNotShownByApi: w.notShown,
     eventLoopBlocksOver50MsByStage: Object.fromEntries(w.blocks),
   });
   const totals = {
+    // The run as `serve` runs it (in a worker thread); the write counts below are over every window.
+    ...runFigures(loaded),
     errors: rows.reduce((s, r) => s + r.errors + r.timeouts + r.non2xx, 0),
     // An endpoint that completed nothing within the window is not "zero errors": it is not measured.
     unmeasured: rows.filter((r) => r.ok === 0).map((r) => r.name),
@@ -253,8 +257,6 @@ try {
     worklistTargetMet: ratio >= 0.5,
     summaryVsBare: Number(summaryRatio.toFixed(3)),
     summaryTargetMet: summaryRatio >= 0.5,
-    // The run as `serve` runs it (in a worker thread)…
-    ...runFigures(loaded),
     readP99TargetMet: worstP99 <= 50,
     // …and the same run in the serving thread, under the same load in this process (omitted with --baseline off).
     ...(baseline ? { runInServingThreadBaseline: runFigures(baseline) } : {}),

@@ -70,9 +70,11 @@ export class DatabaseHost {
         return;
       case 'read':
         this.onConnection(req.conn, req.id, async (conn) => {
-          // Same statement and row shape as runAndReadAll().getRowObjectsJson(), sent a chunk (≤ 2,048 rows) at a time.
+          // Same statement and values as runAndReadAll().getRowObjectsJson() (same de-duplicated column names),
+          // sent a chunk (≤ 2,048 rows) at a time.
           const result = await conn.run(req.sql, req.params);
-          for await (const rows of result.yieldRowObjectJson()) {
+          this.reply({ id: req.id, columns: result.deduplicatedColumnNames() });
+          for await (const rows of result.yieldRowsJson()) {
             this.reply({ id: req.id, rows });
             await nextTurn();
           }

@@ -3,7 +3,7 @@
  * statement it runs travels here to the serving thread, which runs it on the one DuckDB instance of the
  * process (a second instance of the same file in one process would keep its own cache and catalog, and the
  * two would overwrite each other's writes). Only plain values cross: SQL text, primitive parameters, rows as
- * the JSON-safe objects `getRowObjectsJson` gives, and appender calls recorded as (method, value) pairs.
+ * the JSON-safe values `getRowObjectsJson` gives, and appender calls recorded as (method, value) pairs.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { z } from 'zod';
@@ -48,10 +48,14 @@ export const Request = z.discriminatedUnion('t', [
 ]);
 export type Request = z.infer<typeof Request>;
 
-/** A reply to one request: a value, a batch of rows of a read (several per read, then `done`), or an error. */
+/**
+ * A reply to one request: a value; for a read, its column names, then its rows as arrays (several batches,
+ * then `done` — arrays of values clone faster than objects, which the worker builds); or an error.
+ */
 export type Reply =
   | { readonly id: number; readonly value: number | null }
-  | { readonly id: number; readonly rows: Record<string, unknown>[] }
+  | { readonly id: number; readonly columns: string[] }
+  | { readonly id: number; readonly rows: unknown[][] }
   | { readonly id: number; readonly done: true }
   | { readonly id: number; readonly error: { readonly message: string; readonly name: string } };
 

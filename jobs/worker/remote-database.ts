@@ -14,6 +14,7 @@ interface Waiting {
   readonly resolve: (value: unknown) => void;
   readonly reject: (err: Error) => void;
   readonly rows: Record<string, unknown>[];
+  columns: string[];
 }
 
 /** Requests are numbered here; `Omit` over a union keeps each variant's own fields. */
@@ -52,7 +53,7 @@ export class RemoteDatabase implements WarehouseInstance {
   request<T>(message: Outgoing): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, rows: [] });
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, rows: [], columns: [] });
       this.port.postMessage({ ...message, id });
     });
   }
@@ -75,8 +76,17 @@ export class RemoteDatabase implements WarehouseInstance {
   private onReply(reply: Reply): void {
     const w = this.waiting.get(reply.id);
     if (!w) return;
+    if ('columns' in reply) {
+      w.columns = reply.columns;
+      return;
+    }
     if ('rows' in reply) {
-      for (const r of reply.rows) w.rows.push(r);
+      const names = w.columns;
+      for (const values of reply.rows) {
+        const row: Record<string, unknown> = {};
+        for (let c = 0; c < names.length; c++) row[names[c] as string] = values[c];
+        w.rows.push(row);
+      }
       return;
     }
     this.waiting.delete(reply.id);

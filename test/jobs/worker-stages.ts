@@ -105,3 +105,19 @@ export const gated: Stage[] = [
     },
   },
 ];
+
+/** Values of every kind the pipeline reads, and a repeated column name, as the worker's reads return them. */
+export const READ_SQL = `select 1 as a, 2 as a, 12.34::decimal(18,2) as money, 9007199254740993::bigint as big, date '2024-05-31' as d,
+  timestamp '2024-05-31 10:11:12' as ts, [1, 2] as list, {'k': 'v'} as struct, null as nothing, 'x' as text, true as flag, 0.5::double as dbl
+  from range(5000) r`;
+
+export const reading: Stage[] = [
+  {
+    name: 'reading',
+    async run({ wh, log }) {
+      const rows = await wh.all(READ_SQL);
+      log(`rows ${JSON.stringify([rows.length, rows[0], rows.at(-1)])}`);
+      return { rows: rows.length };
+    },
+  },
+];

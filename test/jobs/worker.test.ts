@@ -117,6 +117,16 @@ describe('pipeline run in a worker thread', () => {
     expect((await records(t.wh, inWorker)).run).toEqual((await records(t.wh, inThread)).run);
   }, 60_000);
 
+  it('reads rows of every kind exactly as runAndReadAll().getRowObjectsJson() does, over many chunks', async () => {
+    t = await tempWarehouse();
+    await t.wh.run(`insert into invoices (invoice_id, customer_id, invoice_date, due_date, amount, currency) values ('I1', 'C1', '2024-05-02', '2024-06-01', 100, 'USD')`);
+    const watch = logWatch('rows ');
+    const r = await runPipelineInWorker(t.wh, t.config, { stagesFrom: from('reading'), log: watch.log });
+    expect(r.status, JSON.stringify(r.stages)).toBe('succeeded');
+    const rows = await t.wh.all(lists.READ_SQL);
+    expect(watch.lines.find((l) => l.startsWith('rows '))).toBe(`rows ${JSON.stringify([rows.length, rows[0], rows.at(-1)])}`);
+  }, 60_000);
+
   it('holds the run lock on the serving thread: no second run, 409 on match decisions, stale runs taken over, readers see the publish', async () => {
     const ctx = await testApp();
     closers.push(() => ctx.close());
