@@ -10,7 +10,7 @@ import type { Config } from '../core/config.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { Warehouse } from '../core/warehouse.ts';
 import { RunInProgressError, runInProgress } from './run-lock.ts';
-import { runPipelineInWorker, stopWorkerRuns } from './worker/index.ts';
+import { prestartPipelineWorker, runPipelineInWorker, stopWorkerRuns } from './worker/index.ts';
 
 export interface Scheduler {
   /** No more ticks; a run in progress in a worker (this scheduler's or the first start's) is stopped and awaited. */
@@ -29,6 +29,8 @@ export function pendingDropFiles(dir: string): string[] {
 
 export function startScheduler(wh: Warehouse, config: Config, log: (m: string) => void): Scheduler {
   const stoppers: (() => void)[] = [];
+  // The worker's start-up happens now, with the server, rather than inside the first run.
+  prestartPipelineWorker();
   const trigger = async (why: string) => {
     if (runInProgress(wh)) return;
     try {

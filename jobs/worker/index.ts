@@ -39,13 +39,40 @@ export async function stopWorkerRuns(wh: Warehouse): Promise<void> {
   await Promise.all([...(active.get(wh) ?? [])].map((r) => r.stop()));
 }
 
+/**
+ * Started workers with nothing to do. Starting one (a thread, tsx, the pipeline's whole module graph) costs
+ * ~1 s of CPU and 2–3 s on a busy machine, and under request load it held the serving thread back for
+ * seconds; so a worker is started ahead of the first run (`prestartPipelineWorker`, called by the scheduler)
+ * and kept for the next run when a run ends normally. An idle worker is unref'd: it never keeps the process
+ * alive. A worker that failed or was stopped is not reused.
+ */
+const idle: Worker[] = [];
+
+function startWorker(): Worker {
+  const worker = new Worker(new URL('./entry.mjs', import.meta.url));
+  worker.unref();
+  worker.on('exit', () => {
+    const i = idle.indexOf(worker);
+    if (i >= 0) idle.splice(i, 1);
+  });
+  worker.on('error', () => undefined); // an idle worker's failure surfaces as its exit; a run's, through its own listener
+  return worker;
+}
+
+/** Starts a worker for the next run now (if none is waiting), so the run does not pay for the start-up. */
+export function prestartPipelineWorker(): void {
+  if (idle.length === 0) idle.push(startWorker());
+}
+
 function runInWorker(wh: Warehouse, config: Config, options: WorkerRunOptions): Promise<RunResult> {
   const log = options.log ?? (() => undefined);
   const syncFlag = new SharedArrayBuffer(4);
   const flag = new Int32Array(syncFlag);
   const { port1: syncHere, port2: syncThere } = new MessageChannel();
   const input: WorkerInput = { config: { ...config }, asOf: options.asOf, stagesFrom: options.stagesFrom, syncFlag, syncPort: syncThere };
-  const worker = new Worker(new URL('./entry.mjs', import.meta.url), { workerData: input, transferList: [syncThere] });
+  const worker = idle.pop() ?? startWorker();
+  // While it runs, the worker keeps the process alive (the serving thread may have nothing else pending).
+  worker.ref();
   const host = new DatabaseHost(
     wh,
     (r: Reply) => worker.postMessage(r),
@@ -60,11 +87,19 @@ function runInWorker(wh: Warehouse, config: Config, options: WorkerRunOptions): 
 
   return new Promise<RunResult>((resolve, reject) => {
     let ended = false;
-    // Whatever ends the worker, its connections are rolled back and closed here before the lock is released.
+    // Whatever ends the run, its connections are rolled back and closed here before the lock is released.
     const end = async (outcome: { result: RunResult } | { error: Error }) => {
       if (ended) return;
       ended = true;
-      await worker.terminate();
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if ('result' in outcome) {
+        worker.unref();
+        idle.push(worker);
+      } else {
+        await worker.terminate();
+      }
       await host.closeAll();
       syncHere.close();
       if ('error' in outcome) {
@@ -78,7 +113,7 @@ function runInWorker(wh: Warehouse, config: Config, options: WorkerRunOptions): 
     const handle = { stop: () => end({ error: new Error('pipeline run stopped: the server is shutting down') }) };
     runs.add(handle);
 
-    worker.on('message', (raw: unknown) => {
+    const onMessage = (raw: unknown) => {
       const parsed = Request.safeParse(raw);
       if (!parsed.success) {
         void end({ error: new Error(`pipeline worker sent an unknown message: ${parsed.error.message}`) });
@@ -89,8 +124,12 @@ function runInWorker(wh: Warehouse, config: Config, options: WorkerRunOptions): 
       else if (m.t === 'result') void end({ result: m.result });
       else if (m.t === 'crashed') void end({ error: new Error(m.message) });
       else host.handle(m);
-    });
-    worker.on('error', (err) => void end({ error: err }));
-    worker.on('exit', (code) => void end({ error: new Error(`pipeline worker exited (code ${code}) before the run finished`) }));
+    };
+    const onError = (err: Error) => void end({ error: err });
+    const onExit = (code: number) => void end({ error: new Error(`pipeline worker exited (code ${code}) before the run finished`) });
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage({ t: 'start', input }, [syncThere]);
   });
 }

@@ -59,7 +59,7 @@ export type Reply =
   | { readonly id: number; readonly done: true }
   | { readonly id: number; readonly error: { readonly message: string; readonly name: string } };
 
-/** What the worker is started with (workerData). */
+/** What a run is started with (the `start` message, with syncPort transferred). */
 export interface WorkerInput {
   readonly config: Config;
   readonly asOf: string | undefined;

@@ -75,6 +75,23 @@ describe('pipeline run in a worker thread', () => {
     expect(inWorker.gapMs, `in-thread ${inThread.gapMs.toFixed(0)} ms, worker ${inWorker.gapMs.toFixed(0)} ms`).toBeLessThan(inThread.gapMs / 2);
   }, 60_000);
 
+  it('keeps a worker for the next run after a normal end, and starts a fresh one after a failed or stopped run', async () => {
+    t = await tempWarehouse();
+    await t.wh.run(`insert into invoices (invoice_id, customer_id, invoice_date, due_date, amount, currency) values ('I1', 'C1', '2024-05-02', '2024-06-01', 100, 'USD')`);
+    const threadOf = async () => {
+      const watch = logWatch('busy stage on thread');
+      await runPipelineInWorker(t!.wh, t!.config, { stagesFrom: from('busy'), log: watch.log });
+      return watch.lines.find((l) => l.includes('busy stage on thread'));
+    };
+    const first = await threadOf();
+    expect(await threadOf()).toBe(first);
+    const gatedRun = runPipelineInWorker(t.wh, t.config, { stagesFrom: from('gated') }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await stopWorkerRuns(t.wh);
+    await gatedRun;
+    expect(await threadOf()).not.toBe(first);
+  }, 60_000);
+
   it('publishes the same outputs as an in-thread run of the default stages', async () => {
     t = await tempWarehouse();
     await seedDemo(t, { customers: 12, months: 3, run: false });
