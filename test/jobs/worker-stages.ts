@@ -21,14 +21,14 @@ export function gateFile(dbPath: string): string {
   return join(dirname(dbPath), 'go');
 }
 
-/** Four 250 ms blocks of synchronous work with a query between them; logs the thread it ran on. */
+/** Four 400 ms blocks of synchronous work with a query between them; logs the thread it ran on. */
 export const busy: Stage[] = [
   {
     name: 'busy',
     async run({ wh, log }) {
       log(`busy stage on thread ${threadId}`);
       for (let i = 0; i < 4; i++) {
-        spin(250);
+        spin(400);
         await wh.one('select 1 as one');
       }
       return { rows: 4 };
