@@ -10,6 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { ArIntelError } from './errors.ts';
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+
+/**
+ * What a Warehouse needs from its database: connections, and a close. A DuckDBInstance in the process that
+ * opened the file; in the pipeline's worker thread, a stand-in whose connections forward to that same
+ * instance (jobs/worker/), because a second instance of one file in one process would not share its state.
+ */
+export type WarehouseInstance = Pick<DuckDBInstance, 'connect' | 'closeSync'>;
 export type JsonRow = Record<string, unknown>;
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -31,14 +38,14 @@ function conflictError(err: unknown): unknown {
 
 export class Warehouse {
   readonly path: string;
-  private readonly instance: DuckDBInstance;
+  private readonly instance: WarehouseInstance;
   private closed = false;
   /** Set on a scope from `inTransaction`: every query runs on this one connection, inside its transaction. */
   private readonly pinned: DuckDBConnection | undefined;
   /** First error thrown inside a nested `transaction` of a scope: the scope must not commit after it. */
   private poisoned: Error | undefined;
 
-  private constructor(path: string, instance: DuckDBInstance, pinned?: DuckDBConnection) {
+  private constructor(path: string, instance: WarehouseInstance, pinned?: DuckDBConnection) {
     this.path = path;
     this.instance = instance;
     this.pinned = pinned;
@@ -60,6 +67,11 @@ export class Warehouse {
     const wh = new Warehouse(path, instance);
     if (options.migrate !== false) await wh.migrate();
     return wh;
+  }
+
+  /** A Warehouse over an instance opened elsewhere (no migration: its owner ran them). */
+  static over(path: string, instance: WarehouseInstance): Warehouse {
+    return new Warehouse(path, instance);
   }
 
   async connect(): Promise<DuckDBConnection> {

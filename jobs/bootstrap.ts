@@ -4,7 +4,8 @@ import type { Config } from '../core/config.ts';
 import type { Warehouse } from '../core/warehouse.ts';
 import { generateDemo } from '../ingest/demo/index.ts';
 import { loadDemo } from '../ingest/demo/load.ts';
-import { publishedAsOf, runPipeline } from './pipeline.ts';
+import { publishedAsOf } from './pipeline.ts';
+import { runPipelineInWorker } from './worker/index.ts';
 
 export interface PrepareOptions {
   readonly demo: boolean;
@@ -25,14 +26,14 @@ export async function prepareWarehouse(wh: Warehouse, config: Config, options: P
 
 /**
  * Runs the pipeline once when nothing has been published yet. `serve` calls it after it starts
- * listening, so /healthz and /docs answer while the first scores are computed; pages show
- * "no published run yet" until it finishes.
+ * listening, so /healthz and /docs answer while the first scores are computed (in a worker thread,
+ * so they answer promptly); pages show "no published run yet" until it finishes.
  */
 export async function ensurePublishedRun(wh: Warehouse, config: Config, log: (message: string) => void): Promise<void> {
   const row = await wh.one<{ n: string }>('select count(*)::bigint as n from invoices');
   if (Number(row?.n ?? 0) === 0 || (await publishedAsOf(wh)) !== undefined) return;
   log('no published run yet; running the pipeline once');
-  const r = await runPipeline(wh, config, { log });
+  const r = await runPipelineInWorker(wh, config, { log });
   log(`first pipeline run ${r.runId} as of ${r.asOf}: ${r.status} in ${(r.ms / 1000).toFixed(1)} s`);
 }
 

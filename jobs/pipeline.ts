@@ -42,6 +42,14 @@ export async function runPipeline(wh: Warehouse, config: Config, options: RunOpt
 }
 
 /**
+ * The run itself, for a caller that already holds the run lock on the warehouse's owning thread: the
+ * pipeline worker (jobs/worker/), whose Warehouse forwards to the serving thread's, where the lock lives.
+ */
+export function runWhileLocked(wh: Warehouse, config: Config, options: RunOptions = {}): Promise<RunResult> {
+  return runStages(wh, config, options);
+}
+
+/**
  * Stages that commit their own writes come first (the drop folder moves a file away only once its rows
  * are committed, so its ingest cannot wait for the publish); the rest run inside the publish transaction.
  */

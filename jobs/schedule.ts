@@ -1,6 +1,7 @@
 /**
- * node-cron wiring only: the nightly run and the drop-folder watcher inside `serve`. Both go through
- * runPipeline, whose lock makes a tick that lands during a run a no-op instead of a second run.
+ * node-cron wiring only: the nightly run and the drop-folder watcher inside `serve`. Both run the pipeline in
+ * a worker thread (runPipelineInWorker, so the API stays responsive), under the run lock, which makes a tick
+ * that lands during a run a no-op instead of a second run.
  */
 import cron from 'node-cron';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -8,11 +9,12 @@ import { join } from 'node:path';
 import type { Config } from '../core/config.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { Warehouse } from '../core/warehouse.ts';
-import { runPipeline } from './pipeline.ts';
 import { RunInProgressError, runInProgress } from './run-lock.ts';
+import { prestartPipelineWorker, runPipelineInWorker, stopWorkerRuns } from './worker/index.ts';
 
 export interface Scheduler {
-  stop(): void;
+  /** No more ticks; a run in progress in a worker (this scheduler's or the first start's) is stopped and awaited. */
+  stop(): Promise<void>;
 }
 
 /** Regular files waiting in the drop folder (sub-folders such as processed/ and failed/ are not inputs). */
@@ -27,11 +29,13 @@ export function pendingDropFiles(dir: string): string[] {
 
 export function startScheduler(wh: Warehouse, config: Config, log: (m: string) => void): Scheduler {
   const stoppers: (() => void)[] = [];
+  // The worker's start-up happens now, with the server, rather than inside the first run.
+  prestartPipelineWorker();
   const trigger = async (why: string) => {
     if (runInProgress(wh)) return;
     try {
       log(`pipeline run started (${why})`);
-      const r = await runPipeline(wh, config, { log });
+      const r = await runPipelineInWorker(wh, config, { log });
       log(`pipeline run ${r.runId} as of ${r.asOf}: ${r.status}`);
     } catch (err) {
       if (!(err instanceof RunInProgressError)) log(`pipeline run failed: ${(err as Error).message}`);
@@ -49,5 +53,10 @@ export function startScheduler(wh: Warehouse, config: Config, log: (m: string) =
     timer.unref();
     stoppers.push(() => clearInterval(timer));
   }
-  return { stop: () => stoppers.forEach((s) => s()) };
+  return {
+    stop: async () => {
+      stoppers.forEach((s) => s());
+      await stopWorkerRuns(wh);
+    },
+  };
 }

@@ -31,6 +31,6 @@ describe('scheduler', () => {
     const config = { ...t.config, schedule: 'every night', dropPollSeconds: 0 };
     expect(() => startScheduler(t!.wh, config, () => undefined)).toThrow(/AR_INTEL_SCHEDULE/);
     const ok = startScheduler(t.wh, { ...t.config, schedule: '0 2 * * *', dropPollSeconds: 0 }, () => undefined);
-    ok.stop();
+    await ok.stop();
   });
 });
