@@ -5,10 +5,11 @@
  * replaying appender calls, done a chunk at a time with a turn of the event loop between chunks, so no
  * single step holds the API's requests back for long.
  */
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBResult } from '@duckdb/node-api';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Warehouse } from '../../core/warehouse.ts';
 import { APPEND_METHODS, type AppendMethod, type Reply, type Request } from './protocol.ts';
+import { columnToWire } from './values.ts';
 
 /** Appender calls replayed per turn of the event loop (a 2,000-row batch of ~10 columns is ~2 turns). */
 const REPLAY_STEP = 10_000;
@@ -42,6 +43,7 @@ export class DatabaseHost {
   private nextHandle = 1;
   private readonly conns = new Map<number, Handle>();
   private readonly appenders = new Map<number, AppenderHandle>();
+  private readonly streams = new Map<number, { readonly result: DuckDBResult; readonly conn: number }>();
 
   constructor(
     private readonly wh: Warehouse,
@@ -81,6 +83,31 @@ export class DatabaseHost {
           this.reply({ id: req.id, done: true });
         });
         return;
+      case 'stream':
+        this.onConnection(req.conn, req.id, async (conn) => {
+          const result = await conn.stream(req.sql, req.params);
+          const handle = this.nextHandle++;
+          this.streams.set(handle, { result, conn: req.conn });
+          this.reply({ id: req.id, stream: { handle, names: result.deduplicatedColumnNames(), types: columnToWire(result.columnTypes()) } });
+        });
+        return;
+      case 'fetch': {
+        const s = this.streams.get(req.stream);
+        if (!s) {
+          this.reply({ id: req.id, error: { message: `pipeline worker: stream ${req.stream} is closed`, name: 'Error' } });
+          return;
+        }
+        this.onConnection(s.conn, req.id, async () => {
+          const chunk = await s.result.fetchChunk();
+          if (!chunk || chunk.rowCount === 0) {
+            this.streams.delete(req.stream);
+            this.reply({ id: req.id, chunk: { rowCount: 0, columns: [] } });
+            return;
+          }
+          this.reply({ id: req.id, chunk: { rowCount: chunk.rowCount, columns: chunk.getColumns().map(columnToWire) } });
+        });
+        return;
+      }
       case 'appender':
         this.onConnection(req.conn, req.id, async (conn) => {
           const appender = await conn.createAppender(req.table, req.schema, req.catalog);
@@ -97,6 +124,7 @@ export class DatabaseHost {
         if (!h) return;
         h.tail = h.tail.then(() => {
           this.conns.delete(req.conn);
+          for (const [k, st] of this.streams) if (st.conn === req.conn) this.streams.delete(k);
           if (h.closed) return;
           h.closed = true;
           h.conn.closeSync();
@@ -160,6 +188,7 @@ export class DatabaseHost {
     const open = [...this.conns.values()];
     this.conns.clear();
     this.appenders.clear();
+    this.streams.clear();
     for (const h of open) h.conn.interrupt();
     await Promise.all(
       open.map(async (h) => {

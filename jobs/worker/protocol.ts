@@ -3,7 +3,7 @@
  * statement it runs travels here to the serving thread, which runs it on the one DuckDB instance of the
  * process (a second instance of the same file in one process would keep its own cache and catalog, and the
  * two would overwrite each other's writes). Only plain values cross: SQL text, primitive parameters, rows as
- * the JSON-safe values `getRowObjectsJson` gives, and appender calls recorded as (method, value) pairs.
+ * the JSON-safe values `getRowObjectsJson` gives, streamed chunks as columns (values.ts), and appender calls recorded as (method, value) pairs.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { z } from 'zod';
@@ -26,6 +26,9 @@ export const Request = z.discriminatedUnion('t', [
   z.object({ t: z.literal('connect'), id: z.number().int() }),
   z.object({ t: z.literal('run'), id: z.number().int(), conn: z.number().int(), sql: z.string(), params: Params }),
   z.object({ t: z.literal('read'), id: z.number().int(), conn: z.number().int(), sql: z.string(), params: Params }),
+  // A streamed result (conn.stream): opened once, then read a chunk (≤ 2,048 rows) per `fetch`, as columns.
+  z.object({ t: z.literal('stream'), id: z.number().int(), conn: z.number().int(), sql: z.string(), params: Params }),
+  z.object({ t: z.literal('fetch'), id: z.number().int(), stream: z.number().int() }),
   z.object({ t: z.literal('close'), conn: z.number().int() }),
   z.object({
     t: z.literal('appender'), id: z.number().int(), conn: z.number().int(), table: z.string(),
@@ -57,6 +60,9 @@ export type Reply =
   | { readonly id: number; readonly columns: string[] }
   | { readonly id: number; readonly rows: unknown[][] }
   | { readonly id: number; readonly done: true }
+  | { readonly id: number; readonly stream: { readonly handle: number; readonly names: string[]; readonly types: unknown[] } }
+  /** One chunk of a stream, column by column (values as in values.ts); rowCount 0 = the stream is done. */
+  | { readonly id: number; readonly chunk: { readonly rowCount: number; readonly columns: unknown[][] } }
   | { readonly id: number; readonly error: { readonly message: string; readonly name: string } };
 
 /** What a run is started with (the `start` message, with syncPort transferred). */

@@ -3,12 +3,14 @@
  * thread (protocol.ts). `Warehouse.over(path, new RemoteDatabase(…))` then behaves like the serving thread's
  * Warehouse — same transactions, same connection pinning — because each remote connection is one real
  * connection over there. Only the calls the pipeline's code makes on a connection exist: run,
- * runAndReadAll(…).getRowObjectsJson(), createAppender and closeSync.
+ * runAndReadAll(…).getRowObjectsJson(), stream(…) read chunk by chunk (rowCount, getColumns, getRows,
+ * getColumnVector(k).getItem(r)), createAppender and closeSync.
  */
-import type { DuckDBAppender, DuckDBConnection, DuckDBMaterializedResult, DuckDBResultReader } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBDataChunk, DuckDBMaterializedResult, DuckDBResult, DuckDBResultReader, DuckDBType, DuckDBValue, DuckDBValueConverter } from '@duckdb/node-api';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Params as WarehouseParams, WarehouseInstance } from '../../core/warehouse.ts';
 import { Params, type AppendMethod, type Reply, type Request, type WireParams } from './protocol.ts';
+import { columnFromWire } from './values.ts';
 
 interface Waiting {
   readonly resolve: (value: unknown) => void;
@@ -92,6 +94,8 @@ export class RemoteDatabase implements WarehouseInstance {
     this.waiting.delete(reply.id);
     if ('error' in reply) w.reject(replyError(reply.error));
     else if ('done' in reply) w.resolve(w.rows);
+    else if ('stream' in reply) w.resolve(reply.stream);
+    else if ('chunk' in reply) w.resolve(reply.chunk);
     else w.resolve(reply.value);
   }
 
@@ -124,6 +128,11 @@ class RemoteConnection {
     return { getRowObjectsJson: () => rows } as unknown as DuckDBResultReader;
   }
 
+  async stream(sql: string, params?: WarehouseParams): Promise<DuckDBResult> {
+    const s = await this.db.request<{ handle: number; names: string[]; types: unknown[] }>({ t: 'stream', conn: this.handle, sql, params: wireParams(sql, params) });
+    return new RemoteStream(this.db, s.handle, s.names, columnFromWire(s.types) as DuckDBType[]) as unknown as DuckDBResult;
+  }
+
   async createAppender(table: string, schema?: string | null, catalog?: string | null): Promise<DuckDBAppender> {
     const id = await this.db.request<number>({ t: 'appender', conn: this.handle, table, schema: schema ?? null, catalog: catalog ?? null });
     return new RemoteAppender(this.db, id) as unknown as DuckDBAppender;
@@ -131,6 +140,72 @@ class RemoteConnection {
 
   closeSync(): void {
     this.db.post({ t: 'close', conn: this.handle });
+  }
+}
+
+/** A streamed result: each fetchChunk brings one chunk's columns over (the last one has rowCount 0). */
+class RemoteStream {
+  private done = false;
+
+  constructor(
+    private readonly db: RemoteDatabase,
+    private readonly handle: number,
+    private readonly names: string[],
+    private readonly types: DuckDBType[],
+  ) {}
+
+  get columnCount(): number {
+    return this.names.length;
+  }
+  columnTypes(): DuckDBType[] {
+    return [...this.types];
+  }
+  columnNames(): string[] {
+    return [...this.names];
+  }
+  deduplicatedColumnNames(): string[] {
+    return [...this.names];
+  }
+
+  async fetchChunk(): Promise<DuckDBDataChunk> {
+    if (this.done) return new RemoteChunk(0, [], this.types) as unknown as DuckDBDataChunk;
+    const chunk = await this.db.request<{ rowCount: number; columns: unknown[][] }>({ t: 'fetch', stream: this.handle });
+    if (chunk.rowCount === 0) this.done = true;
+    return new RemoteChunk(chunk.rowCount, chunk.columns.map(columnFromWire) as DuckDBValue[][], this.types) as unknown as DuckDBDataChunk;
+  }
+}
+
+/** One chunk's values, read the ways the stages read a DuckDBDataChunk. */
+class RemoteChunk {
+  constructor(
+    readonly rowCount: number,
+    private readonly columns: DuckDBValue[][],
+    private readonly types: readonly DuckDBType[],
+  ) {}
+
+  /** As DuckDBDataChunk.convertColumns: every value, null included, through the converter with its column's type. */
+  convertColumns<T>(converter: DuckDBValueConverter<T>): (T | null)[][] {
+    return this.columns.map((column, k) => {
+      const type = this.types[k] as DuckDBType;
+      return column.map((v) => converter(v, type, converter));
+    });
+  }
+
+  get columnCount(): number {
+    return this.columns.length;
+  }
+  getColumns(): DuckDBValue[][] {
+    return this.columns;
+  }
+  getColumnValues(k: number): DuckDBValue[] {
+    return this.columns[k] ?? [];
+  }
+  getRows(): DuckDBValue[][] {
+    return Array.from({ length: this.rowCount }, (_, r) => this.columns.map((c) => c[r] as DuckDBValue));
+  }
+  getColumnVector(k: number): { readonly itemCount: number; getItem(r: number): DuckDBValue } {
+    const column = this.columns[k] ?? [];
+    return { itemCount: this.rowCount, getItem: (r) => column[r] as DuckDBValue };
   }
 }
 

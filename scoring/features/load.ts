@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { readColumnsJS } from '../../core/columns.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
 import { timed, timedSync, type PhaseClock } from '../risk/phases.ts';
 
@@ -99,16 +100,14 @@ interface Columns {
 }
 
 /**
- * Reads a result column by column (DuckDB's typed vectors → one JS array per column): no object per row
- * and no JSON text in between. BIGINT arrives as bigint and is turned into a number by `num`, exactly as
- * its decimal text was before; the feature queries produce only VARCHAR, DOUBLE, INTEGER and BIGINT.
+ * Reads a result column by column (DuckDB's typed vectors → one JS array per column, core/columns.ts): no
+ * object per row and no JSON text in between. BIGINT arrives as bigint and is turned into a number by `num`,
+ * exactly as its decimal text was before; the feature queries produce only VARCHAR, DOUBLE, INTEGER, BIGINT
+ * and (pools.sql) a list of integers.
  */
 async function readColumns(conn: DuckDBConnection, text: string): Promise<Columns> {
-  const reader = await conn.runAndReadAll(text);
-  const names = reader.columnNames();
-  const data = reader.getColumnsJS();
-  const byName = new Map(names.map((n, i) => [n, data[i] as unknown[]]));
-  const rowCount = reader.currentRowCount;
+  const { names, rowCount, columns } = await readColumnsJS(conn, text);
+  const byName = new Map(names.map((n, i) => [n, columns[i] as unknown[]]));
   const nulls: unknown[] = new Array<unknown>(rowCount).fill(null);
   return { rowCount, col: (name) => byName.get(name) ?? nulls };
 }

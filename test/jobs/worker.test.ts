@@ -107,6 +107,10 @@ describe('pipeline run in a worker thread', () => {
     const stats = await outputStats(t.wh);
     expect(stats).toEqual(await outputStats(other));
     expect(stats.worklist_items?.rows).toBeGreaterThan(0);
+    // every stage did real work through the worker's forwarded reads (streams, columns, appenders)
+    expect(stats.invoice_scores?.rows).toBeGreaterThan(0);
+    expect(stats.payment_applications?.rows).toBeGreaterThan(0);
+    expect(stats.forecast_weeks?.rows).toBeGreaterThan(0);
     expect(duplicateRows(stats)).toBe(0);
     expect(await records(t.wh, got)).toEqual(await records(other, expected));
   }, 240_000);
