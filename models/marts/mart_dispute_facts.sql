@@ -2,10 +2,11 @@
 -- write-offs on its invoice dated from the opening up to $to, capped at the disputed amount), base
 -- amounts at the invoice-date rate, and where the invoice carries an order, the upstream causes:
 -- shipped late (after the promised ship date), shipped partially (shipped < ordered), or invoiced at a
--- different amount than ordered (net of tax).
+-- different amount than ordered (net of tax). Only disputes inside the requested scope (int_scoped_disputes:
+-- $segment, $collector_id, $document_currency; null = the whole book).
 with leak as (
   select d.dispute_id, sum(x.amount) as leaked
-  from stg_disputes d
+  from int_scoped_disputes d
   join (
     select invoice_id, credit_date as on_date, amount from stg_credit_notes where invoice_id is not null
     union all
@@ -16,7 +17,7 @@ with leak as (
 select
   d.dispute_id,
   d.invoice_id,
-  coalesce(d.customer_id, i.customer_id) as customer_id,
+  d.scope_customer_id as customer_id,
   d.opened_date,
   date_trunc('month', d.opened_date)::date as opened_month,
   d.cause,
@@ -31,7 +32,7 @@ select
   coalesce(o.shipped_date > o.promised_ship_date, false) as shipped_late,
   coalesce(o.shipped_amount < o.amount, false) as shipped_partially,
   coalesce(abs(i.amount - o.amount) > 0.005 and abs(i.amount - coalesce(si.tax_amount, 0) - o.amount) > 0.005, false) as price_mismatch
-from stg_disputes d
+from int_scoped_disputes d
 left join int_invoice_base_amounts i on i.invoice_id = d.invoice_id
 left join stg_invoices si on si.invoice_id = d.invoice_id
 left join stg_orders o on o.order_id = si.order_id

@@ -1,13 +1,14 @@
 -- grain: one row for the period $from..$to: invoices issued and how many / how much of them were
--- disputed (dispute rate by count and value), disputes resolved in the period and their value.
+-- disputed (dispute rate by count and value), disputes resolved in the period and their value. Only
+-- invoices and disputes inside the requested scope ($segment, $collector_id, $document_currency; null = all).
 with issued as (
   select count(*) as invoices, coalesce(sum(amount_base), 0) as invoiced
-  from int_invoice_base_amounts
+  from int_scoped_invoices
   where invoice_date between $from::date and $to::date
 ),
 disputed as (
   select count(distinct i.invoice_id) as invoices, coalesce(sum(i.amount_base), 0) as invoiced
-  from int_invoice_base_amounts i
+  from int_scoped_invoices i
   where i.invoice_date between $from::date and $to::date
     and exists (select 1 from stg_disputes d where d.invoice_id = i.invoice_id and d.opened_date <= $to::date)
 ),
@@ -15,7 +16,7 @@ resolved as (
   select
     count(*) as disputes,
     coalesce(sum(case when i.amount <> 0 then round(d.amount * i.amount_base / i.amount, 2) else d.amount end::decimal(18, 2)), 0) as amount
-  from stg_disputes d
+  from int_scoped_disputes d
   left join int_invoice_base_amounts i on i.invoice_id = d.invoice_id
   where d.resolved_date between $from::date and $to::date
 )
