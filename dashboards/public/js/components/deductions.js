@@ -26,8 +26,10 @@ export const DEDUCTION_ACTIONS = [
 
 const customerOf = (d) => (d.customerName ? `${d.customerName} (${d.customerId})` : (d.customerId ?? 'unknown customer'));
 const amountOf = (d, exact = true) => (d.currency ? fmt.money(d.amount, d.currency, { exact }) : fmt.number(d.amount, 2));
+/** How much, from whom, on which invoice: for confirmations. */
+export const deductionSummary = (d) => `${amountOf(d)} from ${customerOf(d)}, invoice ${d.invoiceId}`;
 /** Words a screen reader hears for a row's buttons: which deduction, how much, from whom. */
-export const deductionLabel = (d) => `deduction ${d.deductionId}, ${amountOf(d)} from ${customerOf(d)}, invoice ${d.invoiceId}`;
+export const deductionLabel = (d) => `deduction ${d.deductionId}, ${deductionSummary(d)}`;
 
 /** The CSV columns: raw API values, so the file can be re-read by a spreadsheet without parsing formatted money. */
 export const DEDUCTION_CSV_COLUMNS = [

@@ -11,7 +11,7 @@ import { fmt } from '../format.js';
 import { shell } from '../shell.js';
 import { chartCard } from '../components/chart-card.js';
 import { dataTable } from '../components/data-table.js';
-import { deductionLabel, deductionsTable } from '../components/deductions.js';
+import { deductionSummary, deductionsTable } from '../components/deductions.js';
 import { horizontalBarChart } from '../components/charts.js';
 import { badge, card, chartWidth, errorNotice, fill } from './common.js';
 
@@ -101,7 +101,11 @@ function candidateView(exception, onDecide) {
 }
 
 async function main() {
-  const page = shell('/cash-application.html', 'Cash application exceptions', 'Payments the matcher could not apply on its own, with ranked candidate matches to confirm or reject.');
+  const page = shell(
+    '/cash-application.html',
+    'Cash application exceptions',
+    'Payments the matcher could not apply on its own, with ranked candidate matches to confirm or reject; below them, the deductions short payments left, to dispute, accept or dismiss.',
+  );
   const status = el('div', { 'aria-live': 'polite' });
   const listSlot = el('div');
   const detailSlot = el('div');
@@ -199,7 +203,7 @@ async function main() {
     try {
       const after = await apiPost(`/api/v1/disputes/deductions/${encodeURIComponent(d.deductionId)}`, { action });
       const what = action === 'dispute' ? `disputed: dispute ${after.disputeId} opened` : DECIDED[action];
-      clear(deductionStatus, el('div', { class: 'notice ok', role: 'status' }, `Deduction ${d.deductionId} ${what} (${deductionLabel(d)}).`));
+      clear(deductionStatus, el('div', { class: 'notice ok', role: 'status' }, `Deduction ${d.deductionId} ${what}: ${deductionSummary(d)}.`));
     } catch (err) {
       clear(deductionStatus, errorNotice(err, `Could not ${action} deduction ${d.deductionId}`));
     }
