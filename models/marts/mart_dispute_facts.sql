@@ -25,16 +25,14 @@ select
   case when d.resolved_date <= $to::date then d.resolved_date end as resolved_date,
   case when d.resolved_date <= $to::date then date_diff('day', d.opened_date, d.resolved_date) end as days_to_resolve,
   d.amount,
-  case when i.amount <> 0 then round(d.amount * i.amount_base / i.amount, 2) else d.amount end::decimal(18, 2) as amount_base,
+  case when d.invoice_amount <> 0 then round(d.amount * d.invoice_amount_base / d.invoice_amount, 2) else d.amount end::decimal(18, 2) as amount_base,
   least(coalesce(l.leaked, 0), d.amount)::decimal(18, 2) as leakage,
-  case when i.amount <> 0 then round(least(coalesce(l.leaked, 0), d.amount) * i.amount_base / i.amount, 2) else 0 end::decimal(18, 2) as leakage_base,
+  case when d.invoice_amount <> 0 then round(least(coalesce(l.leaked, 0), d.amount) * d.invoice_amount_base / d.invoice_amount, 2) else 0 end::decimal(18, 2) as leakage_base,
   o.order_id is not null as has_order,
   coalesce(o.shipped_date > o.promised_ship_date, false) as shipped_late,
   coalesce(o.shipped_amount < o.amount, false) as shipped_partially,
-  coalesce(abs(i.amount - o.amount) > 0.005 and abs(i.amount - coalesce(si.tax_amount, 0) - o.amount) > 0.005, false) as price_mismatch
+  coalesce(abs(d.invoice_amount - o.amount) > 0.005 and abs(d.invoice_amount - coalesce(d.invoice_tax_amount, 0) - o.amount) > 0.005, false) as price_mismatch
 from int_scoped_disputes d
-left join int_invoice_base_amounts i on i.invoice_id = d.invoice_id
-left join stg_invoices si on si.invoice_id = d.invoice_id
-left join stg_orders o on o.order_id = si.order_id
+left join stg_orders o on o.order_id = d.invoice_order_id
 left join leak l on l.dispute_id = d.dispute_id
 where d.opened_date between $from::date and $to::date
