@@ -202,7 +202,7 @@ async function main() {
     const at = Math.max(0, buttons.findIndex((b) => b.dataset.deduction === d.deductionId));
     try {
       const after = await apiPost(`/api/v1/disputes/deductions/${encodeURIComponent(d.deductionId)}`, { action });
-      const what = action === 'dispute' ? `disputed: dispute ${after.disputeId} opened` : DECIDED[action];
+      const what = action === 'dispute' ? `disputed (dispute ${after.disputeId} opened)` : DECIDED[action];
       clear(deductionStatus, el('div', { class: 'notice ok', role: 'status' }, `Deduction ${d.deductionId} ${what}: ${deductionSummary(d)}.`));
     } catch (err) {
       clear(deductionStatus, errorNotice(err, `Could not ${action} deduction ${d.deductionId}`));
