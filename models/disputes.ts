@@ -1,6 +1,8 @@
 /**
  * Dispute analytics for a period: rate, Pareto by cause, time to resolve, leakage, upstream order
- * causes, and days deductions outstanding at the period end.
+ * causes, and days deductions outstanding at the period end. With a scope (models/scope.ts) every figure
+ * is that cut's: disputes of its customers and document currency, invoices issued to them, and the open
+ * disputed AR of its open lines, so the CFO filters cut the Pareto exactly as they cut the summary.
  */
 import type { Warehouse } from '../core/warehouse.ts';
 import { queryModel } from './dag.ts';
@@ -8,18 +10,21 @@ import { money, num } from './metrics.ts';
 import { DEFAULT_BUCKET_EDGES } from './buckets.ts';
 import { percentOf } from './dso.ts';
 import { daysDeductionsOutstanding } from './ratios.ts';
+import { scopeParams, type MetricScope } from './scope.ts';
 
 export interface DisputeCausesOptions {
   readonly from: string;
   readonly to: string;
   readonly baseCurrency: string;
+  /** Only this segment / collector / document currency; absent = the whole book. */
+  readonly scope?: MetricScope;
 }
 
 const round = (x: number | null, d = 2) => (x === null ? null : Number(x.toFixed(d)));
 const numOrNull = (x: unknown) => (x === null || x === undefined ? null : Number(x));
 
 export async function disputeCauses(wh: Warehouse, o: DisputeCausesOptions) {
-  const p = { from: o.from, to: o.to, as_of: o.to, base_currency: o.baseCurrency, bucket_edges: DEFAULT_BUCKET_EDGES.join(','), basis: 'due' };
+  const p = { from: o.from, to: o.to, as_of: o.to, base_currency: o.baseCurrency, bucket_edges: DEFAULT_BUCKET_EDGES.join(','), basis: 'due', ...scopeParams(o.scope) };
   const [causes, months, period, position] = await Promise.all([
     queryModel<Record<string, string | number | null>>(wh, 'mart_dispute_causes', p, { tail: 'order by amount desc, disputes desc, cause' }),
     queryModel<{ month: string; cause: string; disputes: string; amount: string; leakage: string }>(wh, 'mart_dispute_monthly', p, {

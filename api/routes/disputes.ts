@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isoDate } from '../../core/as-of.ts';
 import { disputeCauses } from '../../models/disputes.ts';
+import { assertScopeKnown } from '../../models/scope.ts';
 import { resolvePeriod } from '../repositories/metrics.ts';
+import { Filters, filtersOf, ScopeQuery, scopeOf } from './scope-query.ts';
 import { DEDUCTION_STATUSES, deductionDecisionSchema, decideDeduction, listDeductions } from '../../scoring/cash-application/deductions.ts';
 
 const Money = z.string();
@@ -30,16 +32,20 @@ export const disputeRoutes: FastifyPluginAsync = async (fastify) => {
     {
       schema: {
         tags: ['disputes'],
-        summary: 'Disputes opened in a period: rate, Pareto by cause, days to resolve (median, p90), leakage, upstream order causes, by month',
+        summary:
+          'Disputes opened in a period: rate, Pareto by cause, days to resolve (median, p90), leakage, upstream order causes, by month; ' +
+          'optionally of one segment, collector or document currency (the filters of /metrics/summary)',
         querystring: z.object({
           from: isoDate.optional().describe('default: 12 months before `to`'),
           to: isoDate.optional().describe('default: the latest published as-of date, else the latest date in the data'),
+          ...ScopeQuery,
         }),
         response: {
           200: z.object({
             from: z.string(),
             to: z.string(),
             currency: z.string(),
+            filters: Filters.describe("the filters applied (null = all): a dispute's customer (else its invoice's) and its invoice's currency"),
             disputes: z.number().int(),
             disputedAmount: Money,
             invoicesIssued: z.number().int(),
@@ -79,8 +85,10 @@ export const disputeRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (req) => {
-      const period = await resolvePeriod(app.warehouse, req.query.from, req.query.to);
-      return disputeCauses(app.warehouse, { ...period, baseCurrency: app.config.baseCurrency });
+      const scope = scopeOf(req.query);
+      const [period] = await Promise.all([resolvePeriod(app.warehouse, req.query.from, req.query.to), assertScopeKnown(app.warehouse, scope)]);
+      const causes = await disputeCauses(app.warehouse, { ...period, baseCurrency: app.config.baseCurrency, scope });
+      return { ...causes, filters: filtersOf(scope) };
     },
   );
 

@@ -6,10 +6,11 @@ import { ArIntelError } from '../../core/errors.ts';
 import { parseBucketEdges } from '../../models/buckets.ts';
 import { HISTORY_METRIC_NAMES, type HistoryMetric, scopedMetricTrend } from '../../models/history.ts';
 import { agingReport, arSummary } from '../../models/metrics.ts';
-import { assertScopeKnown, isScoped, type MetricScope, scopeOptions } from '../../models/scope.ts';
+import { assertScopeKnown, isScoped, scopeOptions } from '../../models/scope.ts';
 import { paymentBehaviour } from '../../models/payment-behaviour-report.ts';
 import { reserveReport, rollRates } from '../../models/reserve-report.ts';
 import { metricTrend, resolveMetricsAsOf, resolvePeriod } from '../repositories/metrics.ts';
+import { Filters, filtersOf, ScopeQuery, scopeOf } from './scope-query.ts';
 
 const Money = z.string().describe('decimal string in the stated currency');
 const Days = z.number().nullable();
@@ -57,29 +58,6 @@ const Summary = z.object({
   percentCurrent: z.number().nullable(),
   percentOver90: z.number().nullable(),
 });
-
-/** The CFO filters, shared by summary, aging and trend: absent = the whole book. */
-const ScopeQuery = {
-  segment: z.string().min(1).max(200).optional().describe("only customers of this segment (GET /metrics/filters lists them)"),
-  collectorId: z.string().min(1).max(200).optional().describe("only this collector's customers"),
-  documentCurrency: z
-    .string()
-    .regex(/^[A-Z]{3}$/, 'expected a 3-letter ISO currency code such as EUR')
-    .optional()
-    .describe('only documents in this currency (amounts stay in the base currency)'),
-};
-
-const Filters = z
-  .object({ segment: z.string().nullable(), collectorId: z.string().nullable(), documentCurrency: z.string().nullable() })
-  .describe('the filters applied (null = all)');
-
-function scopeOf(q: { segment?: string | undefined; collectorId?: string | undefined; documentCurrency?: string | undefined }): MetricScope {
-  return { segment: q.segment, collectorId: q.collectorId, documentCurrency: q.documentCurrency };
-}
-
-function filtersOf(s: MetricScope) {
-  return { segment: s.segment ?? null, collectorId: s.collectorId ?? null, documentCurrency: s.documentCurrency ?? null };
-}
 
 const bucketsParam = z.string().max(200).optional().describe('ascending day edges starting at 0, e.g. 0,30,60,90,120');
 

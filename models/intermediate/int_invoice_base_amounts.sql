@@ -10,6 +10,8 @@ select
   i.due_date,
   i.amount,
   i.currency,
+  i.order_id,
+  i.tax_amount,
   round(i.amount * case when i.currency = $base_currency then 1::decimal(18, 8) else coalesce(r.rate, e.rate) end, 2)::decimal(18, 2) as amount_base
 from stg_invoices i
 asof left join stg_fx_rates r on r.currency = i.currency and i.invoice_date >= r.rate_date

@@ -2,10 +2,11 @@
 -- write-offs on its invoice dated from the opening up to $to, capped at the disputed amount), base
 -- amounts at the invoice-date rate, and where the invoice carries an order, the upstream causes:
 -- shipped late (after the promised ship date), shipped partially (shipped < ordered), or invoiced at a
--- different amount than ordered (net of tax).
+-- different amount than ordered (net of tax). Only disputes inside the requested scope (int_scoped_disputes:
+-- $segment, $collector_id, $document_currency; null = the whole book).
 with leak as (
   select d.dispute_id, sum(x.amount) as leaked
-  from stg_disputes d
+  from int_scoped_disputes d
   join (
     select invoice_id, credit_date as on_date, amount from stg_credit_notes where invoice_id is not null
     union all
@@ -16,7 +17,7 @@ with leak as (
 select
   d.dispute_id,
   d.invoice_id,
-  coalesce(d.customer_id, i.customer_id) as customer_id,
+  d.scope_customer_id as customer_id,
   d.opened_date,
   date_trunc('month', d.opened_date)::date as opened_month,
   d.cause,
@@ -24,16 +25,14 @@ select
   case when d.resolved_date <= $to::date then d.resolved_date end as resolved_date,
   case when d.resolved_date <= $to::date then date_diff('day', d.opened_date, d.resolved_date) end as days_to_resolve,
   d.amount,
-  case when i.amount <> 0 then round(d.amount * i.amount_base / i.amount, 2) else d.amount end::decimal(18, 2) as amount_base,
+  case when d.invoice_amount <> 0 then round(d.amount * d.invoice_amount_base / d.invoice_amount, 2) else d.amount end::decimal(18, 2) as amount_base,
   least(coalesce(l.leaked, 0), d.amount)::decimal(18, 2) as leakage,
-  case when i.amount <> 0 then round(least(coalesce(l.leaked, 0), d.amount) * i.amount_base / i.amount, 2) else 0 end::decimal(18, 2) as leakage_base,
+  case when d.invoice_amount <> 0 then round(least(coalesce(l.leaked, 0), d.amount) * d.invoice_amount_base / d.invoice_amount, 2) else 0 end::decimal(18, 2) as leakage_base,
   o.order_id is not null as has_order,
   coalesce(o.shipped_date > o.promised_ship_date, false) as shipped_late,
   coalesce(o.shipped_amount < o.amount, false) as shipped_partially,
-  coalesce(abs(i.amount - o.amount) > 0.005 and abs(i.amount - coalesce(si.tax_amount, 0) - o.amount) > 0.005, false) as price_mismatch
-from stg_disputes d
-left join int_invoice_base_amounts i on i.invoice_id = d.invoice_id
-left join stg_invoices si on si.invoice_id = d.invoice_id
-left join stg_orders o on o.order_id = si.order_id
+  coalesce(abs(d.invoice_amount - o.amount) > 0.005 and abs(d.invoice_amount - coalesce(d.invoice_tax_amount, 0) - o.amount) > 0.005, false) as price_mismatch
+from int_scoped_disputes d
+left join stg_orders o on o.order_id = d.invoice_order_id
 left join leak l on l.dispute_id = d.dispute_id
 where d.opened_date between $from::date and $to::date

@@ -3,13 +3,14 @@
  * requests, every chart draws one mark per datum the API returned, and a screenshot of each page (desktop and
  * tablet width) lands in test/artifacts/dashboards/ for a person to look at.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildApp, type App } from '../../api/app.ts';
 import { createKey } from '../../api/access/keys.ts';
 import type { TestWarehouse } from '../helpers/warehouse.ts';
 import { ingestFiles } from '../../ingest/index.ts';
+import { formatter } from '../../dashboards/public/js/format.js';
 import { demoWarehouse } from './demo-warehouse.ts';
 import { launchBrowser, listenEphemeral, markCount, openPage, screenshots, type Browser } from './browser.ts';
 
@@ -137,6 +138,62 @@ describe('cash application page', () => {
   });
 });
 
+interface Deductions {
+  total: number;
+  items: { deductionId: string; customerId: string | null; customerName: string | null; invoiceId: string; amount: string; causeGuess: string; status: string; disputeId: string | null }[];
+  byCause: { cause: string; count: number }[];
+}
+
+describe('cash application page: deductions', () => {
+  it('lists the deductions to decide, downloads them as CSV, and disputes and dismisses them (mouse and keyboard) through the API', async () => {
+    const before = await api<Deductions>('/api/v1/disputes/deductions?status=candidate&limit=100');
+    expect(before.total).toBeGreaterThan(1);
+    const { page, problems } = await openPage(browser, origin, '/cash-application.html');
+    const rows = page.locator('[data-table="deductions"] tbody tr');
+    expect(await rows.count()).toBe(before.items.length);
+    expect(await markCount(page, 'deductions-by-cause', 'deduction causes bars')).toBe(before.byCause.length);
+    const [first, second] = before.items as [Deductions['items'][number], Deductions['items'][number]];
+    const firstRow = await rows.first().textContent();
+    for (const part of [first.invoiceId, first.causeGuess, first.customerName ?? first.customerId ?? '']) expect(firstRow).toContain(part);
+
+    // CSV of the rows shown, raw API values
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download deductions as CSV' }).click()]);
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
+    expect(csv[0]).toContain('Likely cause');
+    expect(csv.length).toBe(before.items.length + 1);
+    expect(csv[1]).toContain(`${first.deductionId},`);
+    expect(csv[1]).toContain(`,${first.amount},`);
+
+    // mouse: open a dispute for the first
+    await page.locator(`button[data-action="dispute"][data-deduction="${first.deductionId}"]`).click();
+    await expect.poll(() => page.locator('.notice.ok').textContent()).toContain(`Deduction ${first.deductionId} disputed`);
+    const disputed = await api<Deductions>('/api/v1/disputes/deductions?status=disputed&limit=1000');
+    expect(disputed.items.find((d) => d.deductionId === first.deductionId)?.disputeId).toBe(`DSP-${first.deductionId}`);
+    const afterOne = await api<Deductions>('/api/v1/disputes/deductions?status=candidate&limit=100');
+    expect(afterOne.total).toBe(before.total - 1);
+    await expect.poll(() => rows.count()).toBe(afterOne.items.length);
+
+    // keyboard: the focus is on the row that took its place; Tab twice to Dismiss, Enter
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-deduction'))).toBe(second.deductionId);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe('dismiss');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.notice.ok').textContent()).toContain(`Deduction ${second.deductionId} dismissed`);
+    const dismissed = await api<Deductions>('/api/v1/disputes/deductions?status=dismissed&limit=1000');
+    expect(dismissed.items.map((d) => d.deductionId)).toContain(second.deductionId);
+
+    // the status filter shows decided ones, without buttons
+    await page.locator('select[name="deduction-status"]').selectOption('disputed');
+    await expect.poll(() => rows.count()).toBe(disputed.items.length);
+    expect(await page.locator('[data-table="deductions"] button[data-action]').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-table="deductions"]').textContent()).toContain(`DSP-${first.deductionId}`);
+    await screenshots(browser, page, 'cash-application-deductions', problems);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
 /**
  * Problems minus the failed API calls a page is known to survive (a route another part of the product has not
  * shipped yet): each such HTTP error also shows up once as Chromium's "Failed to load resource" console line.
@@ -208,6 +265,8 @@ describe('CFO overview', () => {
       const body = (await disputes.json()) as { causes: unknown[] };
       expect(await markCount(page, 'dispute-pareto', 'disputes bars')).toBe(body.causes.length);
     }
+    // no filter: no card says it ignores one
+    expect(await page.locator('[data-caveat]').count()).toBe(0);
     await screenshots(browser, page, 'overview', problems);
     // Routes that may not have shipped (404) or may have no data yet (409 on forecast accuracy with one run).
     expect(withoutExpected(problems, [/\/api\/v1\/forecast\/cash$/, /\/api\/v1\/forecast\/accuracy$/, /\/api\/v1\/disputes\/causes/])).toEqual([]);
@@ -248,6 +307,19 @@ describe('CFO overview', () => {
     }
     expect(await markCount(page, 'dso-trend', 'dso points')).toBe(cutPoints);
     await expect.poll(() => page.locator('[data-chart="dso-trend"] h2').textContent()).toContain(segment);
+
+    // the dispute Pareto is the cut's: one bar per cause of the filtered answer, with its amounts
+    const cutDisputes = await api<{ currency: string; causes: { cause: string; amount: string }[] }>(`/api/v1/disputes/causes?to=${whole.asOf}&segment=${segment}`);
+    const wholeDisputes = await api<{ causes: { cause: string; amount: string }[] }>(`/api/v1/disputes/causes?to=${whole.asOf}`);
+    expect(cutDisputes.causes.map((c) => c.amount)).not.toEqual(wholeDisputes.causes.map((c) => c.amount));
+    const us = formatter('en-US');
+    const barTitles = await page.locator('[data-chart="dispute-pareto"] svg g[aria-description="disputes bars"] title').allTextContents();
+    expect(barTitles.sort()).toEqual(cutDisputes.causes.map((c) => `${c.cause}: ${us.money(c.amount, cutDisputes.currency)}`).sort());
+    await expect.poll(() => page.locator('[data-chart="dispute-pareto"] h2').textContent()).toContain(segment);
+    // the forecast cannot be cut honestly: its cards say so, visibly
+    for (const id of ['cash-forecast', 'forecast-components']) {
+      if (await page.locator(`[data-chart="${id}"]`).count()) expect(await page.locator(`[data-chart="${id}"] [data-caveat]`).textContent()).toContain('Whole book — not filtered');
+    }
 
     // a collector on top of the segment: both filters reach the API
     const collector = options.collectors[0]!;

@@ -1,6 +1,9 @@
 /**
  * Cash application exceptions: payments the matcher could not apply with confidence. Selecting one lists its
  * ranked candidate matches; a person confirms one (the payment is applied) or rejects it (it leaves the list).
+ * Below them, the deductions: short payments applied within tolerance whose unpaid rest is a dispute candidate.
+ * Each is opened as a dispute, accepted or dismissed here (POST /api/v1/disputes/deductions/{id}), and the list
+ * and the by-cause chart are read again after every decision.
  */
 import { el, clear } from '../dom.js';
 import { apiGet, apiPost } from '../api.js';
@@ -8,10 +11,14 @@ import { fmt } from '../format.js';
 import { shell } from '../shell.js';
 import { chartCard } from '../components/chart-card.js';
 import { dataTable } from '../components/data-table.js';
+import { deductionSummary, deductionsTable } from '../components/deductions.js';
 import { horizontalBarChart } from '../components/charts.js';
 import { badge, card, chartWidth, errorNotice, fill } from './common.js';
 
 const PAGE_SIZE = 50;
+const DEDUCTIONS_PAGE = 100;
+const DECIDED = { dispute: 'disputed', accept: 'accepted', dismiss: 'dismissed' };
+const DEDUCTION_LABELS = { candidate: 'deduction(s) to decide', disputed: 'disputed deduction(s)', accepted: 'accepted deduction(s)', dismissed: 'dismissed deduction(s)', all: 'deduction(s)' };
 
 function allocationText(c, currency) {
   const parts = c.allocations.map((a) => `${a.invoiceId ?? a.creditNoteId} ${fmt.money(a.amount, currency, { exact: true })}${a.discounted ? ' (discount taken)' : ''}`);
@@ -94,11 +101,17 @@ function candidateView(exception, onDecide) {
 }
 
 async function main() {
-  const page = shell('/cash-application.html', 'Cash application exceptions', 'Payments the matcher could not apply on its own, with ranked candidate matches to confirm or reject.');
+  const page = shell(
+    '/cash-application.html',
+    'Cash application exceptions',
+    'Payments the matcher could not apply on its own, with ranked candidate matches to confirm or reject; below them, the deductions short payments left, to dispute, accept or dismiss.',
+  );
   const status = el('div', { 'aria-live': 'polite' });
   const listSlot = el('div');
   const detailSlot = el('div');
-  page.append(status, listSlot, detailSlot);
+  const deductionStatus = el('div', { 'aria-live': 'polite' });
+  const deductionSlot = el('div', { class: 'grid' });
+  page.append(status, listSlot, detailSlot, deductionStatus, deductionSlot);
 
   let items = [];
   let total = 0;
@@ -118,6 +131,8 @@ async function main() {
             el('div', { class: 'notice ok', role: 'status' }, action === 'confirm' ? `Payment ${ex.paymentId} applied${applied ? `: ${applied}` : ''}.` : `Candidate #${rank} rejected for payment ${ex.paymentId}.`),
           );
           await reload(ex.paymentId);
+          // a payment confirmed short (within tolerance) opens a deduction
+          if (action === 'confirm') await showDeductions(undefined);
         } catch (err) {
           clear(status, errorNotice(err, `Could not ${action} candidate #${rank}`));
         }
@@ -167,10 +182,84 @@ async function main() {
     showDetail();
   }
 
+  let deductionFilter = 'candidate';
+
+  /**
+   * Reads the deductions again and redraws them. The redraw replaces the elements a keyboard user was on, so the
+   * focus is put back: `focus` 'status' = the status filter just changed, a number = the index of the action
+   * button to focus after a decision (else the filter when the list is now empty), undefined = leave it.
+   */
+  async function showDeductions(focus) {
+    await fill(deductionSlot, 'Deductions', async () => deductionsView(await apiGet('/api/v1/disputes/deductions', { status: deductionFilter, limit: DEDUCTIONS_PAGE })));
+    if (focus === undefined) return;
+    const select = deductionSlot.querySelector('select[name="deduction-status"]');
+    const buttons = deductionSlot.querySelectorAll('[data-table="deductions"] button[data-action]');
+    (focus === 'status' || !buttons.length ? select : buttons[Math.min(focus, buttons.length - 1)])?.focus();
+  }
+
+  async function decide(d, action) {
+    const buttons = [...deductionSlot.querySelectorAll('[data-table="deductions"] button[data-action]')];
+    const at = Math.max(0, buttons.findIndex((b) => b.dataset.deduction === d.deductionId));
+    try {
+      const after = await apiPost(`/api/v1/disputes/deductions/${encodeURIComponent(d.deductionId)}`, { action });
+      const what = action === 'dispute' ? `disputed (dispute ${after.disputeId} opened)` : DECIDED[action];
+      clear(deductionStatus, el('div', { class: 'notice ok', role: 'status' }, `Deduction ${d.deductionId} ${what}: ${deductionSummary(d)}.`));
+    } catch (err) {
+      clear(deductionStatus, errorNotice(err, `Could not ${action} deduction ${d.deductionId}`));
+    }
+    // the row decided leaves the "to decide" list: the focus goes to the row that takes its place
+    await showDeductions(at);
+  }
+
+  function deductionsView(res) {
+    const cur = res.items.find((d) => d.currency)?.currency;
+    const byCause = res.byCause.map((c) => ({ cause: c.cause, count: c.count, amount: Number(c.amount) }));
+    const label = DEDUCTION_LABELS[deductionFilter];
+    return [
+      card(
+        'Deductions',
+        `${fmt.number(res.total)} ${label}${res.total > res.items.length ? `, the newest ${res.items.length} shown` : ''}: the unpaid rest of short payments cash application applied within tolerance. Open a dispute, accept the deduction, or dismiss it.`,
+        deductionsTable(res, {
+          status: deductionFilter,
+          onStatus: (s) => {
+            deductionFilter = s;
+            void showDeductions('status');
+          },
+          onDecide: (d, action) => void decide(d, action),
+        }),
+        'span-8',
+        { 'data-table': 'deductions' },
+      ),
+      chartCard({
+        id: 'deductions-by-cause',
+        title: 'Deductions by likely cause',
+        subtitle: `Amount of the ${label} per cause guessed from the remittance${cur && res.items.every((d) => d.currency === cur) ? ` (${cur})` : ' (invoice currencies, summed as they are)'}`,
+        span: 'span-4',
+        data: byCause,
+        columns: [
+          { key: 'cause', label: 'Likely cause' },
+          { key: 'count', label: 'Deductions', numeric: true },
+          { key: 'amount', label: 'Amount', numeric: true, format: (v) => fmt.number(v, 2) },
+        ],
+        chart: horizontalBarChart(byCause, {
+          label: 'deduction causes',
+          y: 'cause',
+          x: 'amount',
+          xLabel: 'Amount →',
+          xTickFormat: (v) => fmt.number(v, 0),
+          xFormat: (v) => fmt.number(v, 2),
+          width: chartWidth(4),
+          marginLeft: 130,
+        }),
+      }),
+    ];
+  }
+
   await fill(listSlot, 'Exceptions', async () => {
     await reload(undefined);
     return listSlot.firstChild;
   });
+  await showDeductions(undefined);
 }
 
 void main().finally(() => document.body.setAttribute('data-ready', 'true'));

@@ -1,9 +1,11 @@
 /**
  * CFO overview: KPI tiles with the change since the last month-end, DSO/ADD/CEI over 24 months, aging by month,
  * the 13-week cash forecast, dispute causes and risk concentration. Every number comes from the API. The as-of
- * filter goes to every call; segment, collector and document currency cut the KPI tiles, trends, aging and risk
- * views (the metric routes' own filters, so every figure is the server's); the forecast and disputes cover the
- * whole book and say so. The group-by filter splits today's aging by segment, collector or document currency.
+ * filter goes to every call; segment, collector and document currency cut the KPI tiles, trends, aging, dispute
+ * causes and risk views (the routes' own filters, so every figure is the server's). The cash forecast is simulated
+ * and calibrated for the whole book only (its P10–P90 range does not split into cuts), so under a filter its cards
+ * keep the whole book and say so in a visible notice. The group-by filter splits today's aging by segment,
+ * collector or document currency.
  * Changing a filter redraws the page in place and keeps the filters in the URL.
  */
 import { el, clear } from '../dom.js';
@@ -46,9 +48,19 @@ function readFilters(search) {
   };
 }
 let filters = readFilters(location.search);
-/** The current cut for card titles (scopeLabel), and the note on cards that always show the whole book. */
+/** The current cut for card titles (scopeLabel); empty for the whole book. */
 let cut = '';
-const wholeBook = () => (cut ? ' Whole book: not narrowed by the segment, collector or currency filters.' : '');
+
+/**
+ * The notice on a card that cannot honour the filters, shown only while a filter is on. The forecast is one
+ * Monte Carlo simulation of the whole book, with its intervals calibrated on whole-book backtests: cutting its
+ * per-customer means would give a P50 without an honest P10–P90, so the card says it is not filtered instead.
+ */
+export function wholeBookCaveat(label) {
+  return label
+    ? 'Whole book — not filtered: the forecast and its P10–P90 range are simulated and calibrated for the whole book only, so they do not split by segment, collector or currency.'
+    : undefined;
+}
 
 /** The scope part of the filters, as query parameters (absent = the whole book). */
 export function scopeQuery(f) {
@@ -306,7 +318,8 @@ async function cashForecast(asOf) {
     chartCard({
       id: 'cash-forecast',
       title: '13-week cash forecast',
-      subtitle: `Expected receipts per week from ${fmt.date(res.asOf)}, P50 with the P10–P90 range (${currency}).${wholeBook()}`,
+      subtitle: `Expected receipts per week from ${fmt.date(res.asOf)}, P50 with the P10–P90 range (${currency})`,
+      caveat: wholeBookCaveat(cut),
       data,
       columns: [
         { key: 'week', label: 'Week starting' },
@@ -335,6 +348,7 @@ async function cashForecast(asOf) {
       id: 'forecast-components',
       title: 'Where the cash comes from',
       subtitle: `Mean expected receipts per week by source: open invoices, open orders, business not yet ordered (${currency})`,
+      caveat: wholeBookCaveat(cut),
       data: components,
       columns: [
         { key: 'week', label: 'Week starting' },
@@ -372,6 +386,7 @@ async function cashForecast(asOf) {
         id: 'forecast-vs-actual',
         title: 'Last quarter: forecast against actual',
         subtitle: `Forecast made on ${fmt.date(run.asOf)} against the receipts that arrived (${accuracy.currency})`,
+        caveat: wholeBookCaveat(cut),
         span: 'span-12',
         data: vs,
         columns: [
@@ -403,7 +418,7 @@ async function cashForecast(asOf) {
 }
 
 async function disputeCauses(asOf) {
-  const res = await apiGet('/api/v1/disputes/causes', { to: asOf });
+  const res = await apiGet('/api/v1/disputes/causes', { to: asOf, ...scopeQuery(filters) });
   const cur = res.currency;
   const data = res.causes.map((c) => ({ cause: c.cause, amount: Number(c.amount), count: c.count, medianDays: c.medianDaysToResolve, p90Days: c.p90DaysToResolve }));
   const resolved = data.filter((d) => d.medianDays !== null);
@@ -412,8 +427,8 @@ async function disputeCauses(asOf) {
     { class: 'grid span-12' },
     chartCard({
       id: 'dispute-pareto',
-      title: 'Dispute causes (Pareto)',
-      subtitle: `Disputed amount by cause, ${fmt.date(res.from)} – ${fmt.date(res.to)}, with the cumulative share (${cur}).${wholeBook()}`,
+      title: `Dispute causes (Pareto)${cut}`,
+      subtitle: `Disputed amount by cause, ${fmt.date(res.from)} – ${fmt.date(res.to)}, with the cumulative share (${cur})`,
       data,
       columns: [
         { key: 'cause', label: 'Cause' },
@@ -437,7 +452,7 @@ async function disputeCauses(asOf) {
     }),
     chartCard({
       id: 'dispute-days',
-      title: 'Days to resolve by cause',
+      title: `Days to resolve by cause${cut}`,
       subtitle: 'Median days from opening to resolution of resolved disputes (days)',
       data: resolved,
       columns: [
