@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../../core/warehouse.ts';
-import { CUSTOMERS_SQL, FX_RATES_SQL, LEARNED_ACCOUNTS_SQL, OPEN_ITEMS_SQL, PENDING_PAYMENTS_SQL, REJECTIONS_SQL } from './queries.ts';
+import { CUSTOMERS_SQL, FX_RATES_SQL, LEARNED_ACCOUNTS_SQL, PENDING_PAYMENTS_SQL, REJECTIONS_SQL } from './queries.ts';
+import { loadCandidates, type Candidates } from './candidates.ts';
 import { FxRates } from './match-fx.ts';
 import {
   MatchContext,
@@ -24,26 +25,6 @@ import { readRows } from './bulk-read.ts';
 
 export interface PendingPayment extends PaymentToMatch {
   readonly bankReference: string | null;
-}
-
-const OPEN_ITEM_COLUMNS = ['kind', 'id', 'customer_id', 'currency', 'document_date', 'due_date', 'amount_cents', 'open_cents', 'po_number', 'tax_cents', 'discount_pct', 'discount_days'] as const;
-
-export async function loadOpenItems(wh: Warehouse, asOf: string): Promise<OpenItem[]> {
-  const rows = await readRows(wh, OPEN_ITEMS_SQL, OPEN_ITEM_COLUMNS, [asOf]);
-  return rows.map(([kind, id, customerId, currency, documentDate, dueDate, amount, open, po, tax, pct, days]) => ({
-    kind: kind === 'credit_note' ? 'credit_note' : 'invoice',
-    id: id ?? '',
-    customerId: customerId ?? '',
-    currency: currency ?? '',
-    documentDate: documentDate ?? '',
-    dueDate: dueDate ?? '',
-    amountCents: BigInt(amount ?? '0'),
-    openCents: BigInt(open ?? '0'),
-    poNumber: po ?? null,
-    taxCents: tax === null || tax === undefined ? null : BigInt(tax),
-    discountPct: pct === null || pct === undefined ? null : Number(pct),
-    discountDays: days === null || days === undefined ? null : Number(days),
-  }));
 }
 
 const PAYMENT_COLUMNS = ['payment_id', 'customer_id', 'payer_name', 'received_date', 'value_date', 'remaining_cents', 'currency', 'reference', 'remittance_text', 'bank_account', 'bank_reference'] as const;
@@ -65,17 +46,24 @@ export async function loadPendingPayments(wh: Warehouse, asOf: string): Promise<
   }));
 }
 
-/** Everything the matcher knows at the as-of date. */
-export async function buildContext(wh: Warehouse, asOf: string, options: Partial<MatchOptions> = {}): Promise<{ ctx: MatchContext; items: Map<string, OpenItem> }> {
-  const [items, customers, accounts, rejections, rates] = await Promise.all([
-    loadOpenItems(wh, asOf),
+/**
+ * Everything the matcher knows at the as-of date for a pass over `payments`: customers, learned payer
+ * accounts, rejections, FX rates, and the open items of the customers in play (candidates.ts).
+ */
+export async function buildContext(
+  wh: Warehouse,
+  asOf: string,
+  payments: readonly PaymentToMatch[],
+  options: Partial<MatchOptions> = {},
+): Promise<{ ctx: MatchContext; items: Map<string, OpenItem>; candidates: Candidates }> {
+  const [customers, accounts, rejections, rates] = await Promise.all([
     readRows(wh, CUSTOMERS_SQL, ['customer_id', 'name', 'parent_id']),
     readRows(wh, LEARNED_ACCOUNTS_SQL, ['bank_account', 'customer_id', 'n'], [asOf]),
     readRows(wh, REJECTIONS_SQL, ['payment_id', 'target']),
     readRows(wh, FX_RATES_SQL, ['rate_date', 'currency', 'base_currency', 'rate'], [asOf]),
   ]);
   const ctx = new MatchContext(
-    items,
+    [],
     customers.map(([customerId, name, parentId]) => ({ customerId: customerId ?? '', name: name ?? '', parentId: parentId ?? null })),
     options,
   );
@@ -84,8 +72,10 @@ export async function buildContext(wh: Warehouse, asOf: string, options: Partial
   ctx.fx = new FxRates(
     rates.map(([rateDate, currency, baseCurrency, rate]) => ({ rateDate: rateDate ?? '', currency: currency ?? '', baseCurrency: baseCurrency ?? '', rate: Number(rate) })),
   );
-  const byKey = new Map(items.map((it) => [itemKey(it.kind, it.id), it]));
-  return { ctx, items: byKey };
+  const candidates = await loadCandidates(wh, ctx, asOf, payments);
+  ctx.addItems(candidates.items, candidates.referenceItems);
+  const byKey = new Map(candidates.items.map((it) => [itemKey(it.kind, it.id), it]));
+  return { ctx, items: byKey, candidates };
 }
 
 export interface CashApplicationResult {
@@ -97,6 +87,8 @@ export interface CashApplicationResult {
   readonly onAccount: number;
   readonly deductions: number;
   readonly ms: { load: number; match: number; write: number };
+  /** CPU milliseconds of the whole process per phase (DuckDB's threads included); wall time on a shared machine measures the neighbours too. */
+  readonly cpuMs: { load: number; match: number; write: number };
 }
 
 export interface RunOptions extends Partial<MatchOptions> {
@@ -154,8 +146,11 @@ export function centsText(c: bigint): string {
 
 export async function runCashApplication(wh: Warehouse, asOf: string, options: RunOptions = {}): Promise<CashApplicationResult> {
   const t0 = performance.now();
-  const [{ ctx, items }, payments] = await Promise.all([buildContext(wh, asOf, options), loadPendingPayments(wh, asOf)]);
+  const c0 = process.cpuUsage();
+  const payments = await loadPendingPayments(wh, asOf);
+  const { ctx, items } = await buildContext(wh, asOf, payments, options);
   const t1 = performance.now();
+  const c1 = process.cpuUsage();
   const learnAbove = options.learnFromAutoAbove ?? 0.95;
   const apps: AppRow[] = [];
   const onAccount: { id: string; payment_id: string; customer_id: string | null; amount_cents: bigint; applied_date: string; rule: string; confidence: number; evidence: string }[] = [];
@@ -197,6 +192,7 @@ export async function runCashApplication(wh: Warehouse, asOf: string, options: R
     }
   }
   const t2 = performance.now();
+  const c2 = process.cpuUsage();
   const runId = options.runId ?? null;
   await wh.transaction(async (conn) => {
     await conn.run(`delete from cash_app_exceptions where status = 'open'`);
@@ -227,6 +223,8 @@ export async function runCashApplication(wh: Warehouse, asOf: string, options: R
     );
   });
   const t3 = performance.now();
+  const c3 = process.cpuUsage();
+  const cpu = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user + b.system - a.user - a.system) / 1000;
   return {
     asOf,
     payments: payments.length,
@@ -236,6 +234,7 @@ export async function runCashApplication(wh: Warehouse, asOf: string, options: R
     onAccount: onAccount.length,
     deductions: deductions.length,
     ms: { load: t1 - t0, match: t2 - t1, write: t3 - t2 },
+    cpuMs: { load: cpu(c0, c1), match: cpu(c1, c2), write: cpu(c2, c3) },
   };
 }
 
@@ -268,6 +267,7 @@ export async function settleCashApplication(wh: Warehouse, asOf: string, options
           onAccount: total.onAccount + r.onAccount,
           deductions: total.deductions + r.deductions,
           ms: { load: total.ms.load + r.ms.load, match: total.ms.match + r.ms.match, write: total.ms.write + r.ms.write },
+          cpuMs: { load: total.cpuMs.load + r.cpuMs.load, match: total.cpuMs.match + r.cpuMs.match, write: total.cpuMs.write + r.cpuMs.write },
         }
       : r;
     if (r.autoApplied === 0 || r.exceptions === 0) break;

@@ -1,0 +1,155 @@
+/**
+ * Set-based candidate generation: which open items a pass of cash application can touch, worked out
+ * in DuckDB so a million open items never all pass through TypeScript.
+ *
+ * - Reference candidates: the reference tokens of every pending payment's remittance text are keyed in
+ *   TypeScript (references.ts: OCR-folded form, numeric cores) and joined in SQL to the same keys of
+ *   every open item's references (REF_HITS_SQL). Only the items found are indexed for reference
+ *   lookups; the matcher then finds among them exactly what it would have found among all.
+ * - Customers in play: the customers of those items, and of every payment's customer evidence (its
+ *   customer id, payer accounts seen before, payer-name matches through the trigram index), with their
+ *   corporate families. Only their open items are read back, columnar and typed.
+ *
+ * Every rule of the matcher looks only at the open items of a customer with evidence or of a referenced
+ * document (and of their families), so restricting the items this way changes no outcome.
+ */
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { Warehouse } from '../../core/warehouse.ts';
+import { coreKeys, foldRef, plainRef, referenceTokens } from './references.ts';
+import type { MatchContext, OpenItem, PaymentToMatch } from './matcher.ts';
+import {
+  CANDIDATE_TEMP_TABLES,
+  CREATE_IN_PLAY_SQL,
+  CREATE_REF_KEYS_SQL,
+  IN_PLAY_ITEMS_SQL,
+  MATERIALISE_OPEN_ITEMS_SQL,
+  REF_HITS_SQL,
+  REF_HIT_CUSTOMERS_SQL,
+} from './queries.ts';
+
+/** The text the matcher searches for references (matcher.ts proposeMatches). */
+export function remittanceText(p: Pick<PaymentToMatch, 'remittanceText' | 'reference'>): string {
+  return [p.remittanceText, p.reference].filter((t): t is string => !!t && t.trim() !== '').join(' ');
+}
+
+/** Lookup keys of every reference token in the payments' texts, as ReferenceIndex.lookup uses them. */
+export function referenceKeys(payments: Iterable<Pick<PaymentToMatch, 'remittanceText' | 'reference'>>): { fold: Set<string>; core: Set<string> } {
+  const fold = new Set<string>();
+  const core = new Set<string>();
+  const seen = new Set<string>();
+  for (const p of payments) {
+    const text = remittanceText(p);
+    if (!text) continue;
+    for (const token of referenceTokens(text)) {
+      if (seen.has(token)) continue;
+      seen.add(token);
+      if (plainRef(token).length === 0) continue;
+      // The index keeps folded forms of 3+ characters only; shorter ones can never match.
+      const f = foldRef(token);
+      if (f.length >= 3) fold.add(f);
+      for (const c of coreKeys(token)) core.add(c);
+    }
+  }
+  return { fold, core };
+}
+
+export interface Candidates {
+  /** Open items of every customer in play (each customer's complete list). */
+  readonly items: OpenItem[];
+  /** The subset a reference token of some pending payment can find. */
+  readonly referenceItems: OpenItem[];
+  /** Customers in play, families included. */
+  readonly customers: number;
+  /** Open items at the as-of date, all customers. */
+  readonly openItems: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 → 'YYYY-MM-DD', remembered (a ledger has a few thousand distinct dates). */
+function isoDay(cache: Map<number, string>, day: number): string {
+  let s = cache.get(day);
+  if (s === undefined) cache.set(day, (s = new Date(day * DAY_MS).toISOString().slice(0, 10)));
+  return s;
+}
+
+async function appendColumn(conn: DuckDBConnection, table: string, rows: Iterable<readonly string[]>): Promise<void> {
+  const appender = await conn.createAppender(table, 'main', 'temp');
+  try {
+    for (const row of rows) {
+      for (const v of row) appender.appendVarchar(v);
+      appender.endRow();
+    }
+  } finally {
+    appender.closeSync();
+  }
+}
+
+const text = (v: DuckDBValue | undefined): string => (v === null || v === undefined ? '' : String(v));
+const cents = (v: DuckDBValue | undefined): bigint => (typeof v === 'bigint' ? v : BigInt(text(v) || '0'));
+const maybeCents = (v: DuckDBValue | undefined): bigint | null => (v === null || v === undefined ? null : cents(v));
+const maybeNumber = (v: DuckDBValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** Decodes IN_PLAY_ITEMS_SQL's columns into open items, splitting off those references can find. */
+function decodeItems(columns: DuckDBValue[][]): { items: OpenItem[]; referenceItems: OpenItem[] } {
+  const [kind, id, customer, currency, docDay, dueDay, amount, open, po, tax, pct, days, referenced] = columns;
+  const n = id?.length ?? 0;
+  const dates = new Map<number, string>();
+  const items: OpenItem[] = new Array<OpenItem>(n);
+  const referenceItems: OpenItem[] = [];
+  for (let i = 0; i < n; i++) {
+    const it: OpenItem = {
+      kind: kind?.[i] === 'credit_note' ? 'credit_note' : 'invoice',
+      id: text(id?.[i]),
+      customerId: text(customer?.[i]),
+      currency: text(currency?.[i]),
+      documentDate: isoDay(dates, Number(docDay?.[i])),
+      dueDate: isoDay(dates, Number(dueDay?.[i])),
+      amountCents: cents(amount?.[i]),
+      openCents: cents(open?.[i]),
+      poNumber: po?.[i] === null || po?.[i] === undefined ? null : text(po[i]),
+      taxCents: maybeCents(tax?.[i]),
+      discountPct: maybeNumber(pct?.[i]),
+      discountDays: maybeNumber(days?.[i]),
+    };
+    items[i] = it;
+    if (referenced?.[i] === true) referenceItems.push(it);
+  }
+  return { items, referenceItems };
+}
+
+/**
+ * The open items a pass over `payments` can touch, at `asOf`. `ctx` must already know the customers
+ * and the learned payer accounts (it supplies customer evidence and corporate families); its items are
+ * not needed. All temporary tables live on one connection (inside a publish transaction, the scope's).
+ */
+export async function loadCandidates(wh: Warehouse, ctx: MatchContext, asOf: string, payments: readonly PaymentToMatch[]): Promise<Candidates> {
+  const keys = referenceKeys(payments);
+  const inPlay = new Set<string>();
+  for (const p of payments) for (const c of ctx.customersInPlay(p)) inPlay.add(c);
+  return wh.withConnection(async (conn) => {
+    const drop = async () => {
+      for (const t of CANDIDATE_TEMP_TABLES) await conn.run(`drop table if exists temp.main.${t}`);
+    };
+    await drop();
+    try {
+      await conn.run(MATERIALISE_OPEN_ITEMS_SQL, [asOf]);
+      await conn.run(CREATE_REF_KEYS_SQL);
+      await appendColumn(conn, 'cash_app_ref_keys', (function* () {
+        for (const k of keys.fold) yield ['fold', k];
+        for (const k of keys.core) yield ['core', k];
+      })());
+      await conn.run(REF_HITS_SQL);
+      const hitCustomers = (await conn.runAndReadAll(REF_HIT_CUSTOMERS_SQL)).getColumns()[0] ?? [];
+      for (const c of hitCustomers) if (c !== null) for (const f of ctx.family(String(c))) inPlay.add(f);
+      await conn.run(CREATE_IN_PLAY_SQL);
+      await appendColumn(conn, 'cash_app_in_play', [...inPlay].map((c) => [c]));
+      const reader = await conn.runAndReadAll(IN_PLAY_ITEMS_SQL);
+      const decoded = decodeItems(reader.getColumns());
+      const total = (await conn.runAndReadAll('select count(*)::integer from cash_app_open')).getColumns()[0]?.[0];
+      return { ...decoded, customers: inPlay.size, openItems: Number(total ?? 0) };
+    } finally {
+      await drop();
+    }
+  });
+}
