@@ -90,13 +90,10 @@ const cents = (v: DuckDBValue | undefined): bigint => (typeof v === 'bigint' ? v
 const maybeCents = (v: DuckDBValue | undefined): bigint | null => (v === null || v === undefined ? null : cents(v));
 const maybeNumber = (v: DuckDBValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 
-/** Decodes IN_PLAY_ITEMS_SQL's columns into open items, splitting off those references can find. */
-function decodeItems(columns: DuckDBValue[][]): { items: OpenItem[]; referenceItems: OpenItem[] } {
+/** Appends one chunk of IN_PLAY_ITEMS_SQL's columns as open items, noting those references can find. */
+function decodeChunk(columns: DuckDBValue[][], dates: Map<number, string>, items: OpenItem[], referenceItems: OpenItem[]): void {
   const [kind, id, customer, currency, docDay, dueDay, amount, open, po, tax, pct, days, referenced] = columns;
   const n = id?.length ?? 0;
-  const dates = new Map<number, string>();
-  const items: OpenItem[] = new Array<OpenItem>(n);
-  const referenceItems: OpenItem[] = [];
   for (let i = 0; i < n; i++) {
     const it: OpenItem = {
       kind: kind?.[i] === 'credit_note' ? 'credit_note' : 'invoice',
@@ -112,10 +109,9 @@ function decodeItems(columns: DuckDBValue[][]): { items: OpenItem[]; referenceIt
       discountPct: maybeNumber(pct?.[i]),
       discountDays: maybeNumber(days?.[i]),
     };
-    items[i] = it;
+    items.push(it);
     if (referenced?.[i] === true) referenceItems.push(it);
   }
-  return { items, referenceItems };
 }
 
 /**
@@ -144,8 +140,14 @@ export async function loadCandidates(wh: Warehouse, ctx: MatchContext, asOf: str
       for (const c of hitCustomers) if (c !== null) for (const f of ctx.family(String(c))) inPlay.add(f);
       await conn.run(CREATE_IN_PLAY_SQL);
       await appendColumn(conn, 'cash_app_in_play', [...inPlay].map((c) => [c]));
-      const reader = await conn.runAndReadAll(IN_PLAY_ITEMS_SQL);
-      const decoded = decodeItems(reader.getColumns());
+      // Chunk by chunk (2,048 rows): a million rows converted at once would be a million-element
+      // array per column, all of it garbage a moment later.
+      const result = await conn.run(IN_PLAY_ITEMS_SQL);
+      const decoded = { items: [] as OpenItem[], referenceItems: [] as OpenItem[] };
+      const dates = new Map<number, string>();
+      for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        decodeChunk(chunk.getColumns(), dates, decoded.items, decoded.referenceItems);
+      }
       const total = (await conn.runAndReadAll('select count(*)::integer from cash_app_open')).getColumns()[0]?.[0];
       return { ...decoded, customers: inPlay.size, openItems: Number(total ?? 0) };
     } finally {

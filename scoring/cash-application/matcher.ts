@@ -141,6 +141,8 @@ export class MatchContext {
   readonly options: MatchOptions;
   private readonly refIndex = new ReferenceIndex<OpenItem>();
   private readonly byCustomer = new Map<string, OpenItem[]>();
+  private readonly invoicesById = new Map<string, OpenItem>();
+  private readonly creditNotesById = new Map<string, OpenItem>();
   private readonly names: NameIndex;
   private readonly customerNames = new Map<string, string>();
   /** account → customer → times seen. */
@@ -181,6 +183,8 @@ export class MatchContext {
   addItems(items: Iterable<OpenItem>, referenceItems?: Iterable<OpenItem>): void {
     const touched = new Set<OpenItem[]>();
     for (const it of items) {
+      // keyed by the id string itself: a million concatenated keys cost more than the lookups they serve
+      (it.kind === 'invoice' ? this.invoicesById : this.creditNotesById).set(it.id, it);
       if (!referenceItems) this.refIndex.add(it, referencesOf(it));
       let list = this.byCustomer.get(it.customerId);
       if (!list) this.byCustomer.set(it.customerId, (list = []));
@@ -271,10 +275,13 @@ export class MatchContext {
     return this.customerNames.get(customerId);
   }
 
-  /** Lowers open amounts after an application so later payments of the run see what is left. */
-  consume(allocations: readonly Allocation[], items: Map<string, OpenItem>): void {
+  /**
+   * Lowers open amounts after an application so later payments of the run see what is left. Items are
+   * found by kind and id among those the context holds, or in `items` (keyed by itemKey) when given.
+   */
+  consume(allocations: readonly Allocation[], items?: ReadonlyMap<string, OpenItem>): void {
     for (const a of allocations) {
-      const it = items.get(itemKey(a.kind, a.id));
+      const it = items ? items.get(itemKey(a.kind, a.id)) : (a.kind === 'invoice' ? this.invoicesById : this.creditNotesById).get(a.id);
       if (!it) continue;
       const used = a.cents < 0n ? -a.cents : a.cents;
       // A discounted payment settles the whole invoice, not only the cash received.

@@ -14,9 +14,7 @@ import { FxRates } from './match-fx.ts';
 import {
   MatchContext,
   decide,
-  itemKey,
   type MatchOptions,
-  type OpenItem,
   type PaymentToMatch,
   type Proposal,
 } from './matcher.ts';
@@ -55,7 +53,7 @@ export async function buildContext(
   asOf: string,
   payments: readonly PaymentToMatch[],
   options: Partial<MatchOptions> = {},
-): Promise<{ ctx: MatchContext; items: Map<string, OpenItem>; candidates: Candidates }> {
+): Promise<{ ctx: MatchContext; candidates: Candidates }> {
   const [customers, accounts, rejections, rates] = await Promise.all([
     readRows(wh, CUSTOMERS_SQL, ['customer_id', 'name', 'parent_id']),
     readRows(wh, LEARNED_ACCOUNTS_SQL, ['bank_account', 'customer_id', 'n'], [asOf]),
@@ -74,8 +72,7 @@ export async function buildContext(
   );
   const candidates = await loadCandidates(wh, ctx, asOf, payments);
   ctx.addItems(candidates.items, candidates.referenceItems);
-  const byKey = new Map(candidates.items.map((it) => [itemKey(it.kind, it.id), it]));
-  return { ctx, items: byKey, candidates };
+  return { ctx, candidates };
 }
 
 export interface CashApplicationResult {
@@ -148,7 +145,7 @@ export async function runCashApplication(wh: Warehouse, asOf: string, options: R
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const payments = await loadPendingPayments(wh, asOf);
-  const { ctx, items } = await buildContext(wh, asOf, payments, options);
+  const { ctx } = await buildContext(wh, asOf, payments, options);
   const t1 = performance.now();
   const c1 = process.cpuUsage();
   const learnAbove = options.learnFromAutoAbove ?? 0.95;
@@ -184,7 +181,7 @@ export async function runCashApplication(wh: Warehouse, asOf: string, options: R
       if (top.deduction) {
         deductions.push({ id: `ded-${randomUUID()}`, payment_id: p.paymentId, invoice_id: top.deduction.invoiceId, customer_id: top.customerId, amount_cents: top.deduction.cents, cause: top.deduction.cause, evidence: top.deduction.because, opened_date: p.receivedDate });
       }
-      ctx.consume(top.allocations, items);
+      ctx.consume(top.allocations);
       if (top.customerId && top.confidence >= learnAbove) ctx.learnAccount(p.bankAccount, top.customerId);
     } else {
       const reason = !top ? 'no candidate: payer not recognised and no reference found' : `best candidate ${top.rule} at confidence ${top.confidence} is below ${ctx.options.autoThreshold}`;

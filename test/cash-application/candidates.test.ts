@@ -127,7 +127,7 @@ describe('customers in play', () => {
     const asOf = '2026-04-30';
     const payments = await loadPendingPayments(t.wh, asOf);
     expect(payments.map((p) => p.paymentId).sort()).toEqual(['Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6', 'Q7', 'Q8', 'Q9']);
-    const { ctx, items, candidates } = await buildContext(t.wh, asOf, payments);
+    const { ctx, candidates } = await buildContext(t.wh, asOf, payments);
     const all = await t.wh.all<Record<string, string | number | null>>(OPEN_ITEMS_SQL, [asOf]);
     expect(candidates.openItems).toBe(all.length);
     // The other customers have nothing to do with these payments: their invoices stay in DuckDB.
@@ -168,7 +168,7 @@ describe('customers in play', () => {
       rules.set(p.paymentId, `${restricted.decision}:${top?.rule ?? 'none'}`);
       if (restricted.decision === 'auto' && top) {
         autos++;
-        ctx.consume(top.allocations, items);
+        ctx.consume(top.allocations);
         full.consume(top.allocations, fullByKey);
       }
     }
