@@ -90,20 +90,42 @@ const cents = (v: DuckDBValue | undefined): bigint => (typeof v === 'bigint' ? v
 const maybeCents = (v: DuckDBValue | undefined): bigint | null => (v === null || v === undefined ? null : cents(v));
 const maybeNumber = (v: DuckDBValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 
-/** Appends one chunk of IN_PLAY_ITEMS_SQL's columns as open items, noting those references can find. */
-function decodeChunk(columns: DuckDBValue[][], dates: Map<number, string>, items: OpenItem[], referenceItems: OpenItem[]): void {
+/** One string object per distinct value: a million items share a few thousand customer ids and currencies. */
+function intern(pool: Map<string, string>, v: DuckDBValue | undefined): string {
+  const s = text(v);
+  const hit = pool.get(s);
+  if (hit !== undefined) return hit;
+  pool.set(s, s);
+  return s;
+}
+
+/** Shared while decoding one result: distinct dates and strings. */
+interface DecodeState {
+  readonly dates: Map<number, string>;
+  readonly strings: Map<string, string>;
+}
+
+/**
+ * Appends one chunk of IN_PLAY_ITEMS_SQL's columns as open items, noting those references can find.
+ * The items live for the whole pass, so every object they share instead of repeating is one the
+ * garbage collector need not trace again and again.
+ */
+function decodeChunk(columns: DuckDBValue[][], state: DecodeState, items: OpenItem[], referenceItems: OpenItem[]): void {
   const [kind, id, customer, currency, docDay, dueDay, amount, open, po, tax, pct, days, referenced] = columns;
   const n = id?.length ?? 0;
   for (let i = 0; i < n; i++) {
+    const amountCents = cents(amount?.[i]);
+    const openCents = cents(open?.[i]);
     const it: OpenItem = {
       kind: kind?.[i] === 'credit_note' ? 'credit_note' : 'invoice',
       id: text(id?.[i]),
-      customerId: text(customer?.[i]),
-      currency: text(currency?.[i]),
-      documentDate: isoDay(dates, Number(docDay?.[i])),
-      dueDate: isoDay(dates, Number(dueDay?.[i])),
-      amountCents: cents(amount?.[i]),
-      openCents: cents(open?.[i]),
+      customerId: intern(state.strings, customer?.[i]),
+      currency: intern(state.strings, currency?.[i]),
+      documentDate: isoDay(state.dates, Number(docDay?.[i])),
+      dueDate: isoDay(state.dates, Number(dueDay?.[i])),
+      amountCents,
+      // most items are untouched: one bigint for both
+      openCents: openCents === amountCents ? amountCents : openCents,
       poNumber: po?.[i] === null || po?.[i] === undefined ? null : text(po[i]),
       taxCents: maybeCents(tax?.[i]),
       discountPct: maybeNumber(pct?.[i]),
@@ -120,16 +142,22 @@ function decodeChunk(columns: DuckDBValue[][], dates: Map<number, string>, items
  * not needed. All temporary tables live on one connection (inside a publish transaction, the scope's).
  */
 export async function loadCandidates(wh: Warehouse, ctx: MatchContext, asOf: string, payments: readonly PaymentToMatch[]): Promise<Candidates> {
-  const keys = referenceKeys(payments);
-  const inPlay = new Set<string>();
-  for (const p of payments) for (const c of ctx.customersInPlay(p)) inPlay.add(c);
   return wh.withConnection(async (conn) => {
     const drop = async () => {
       for (const t of CANDIDATE_TEMP_TABLES) await conn.run(`drop table if exists temp.main.${t}`);
     };
     await drop();
     try {
-      await conn.run(MATERIALISE_OPEN_ITEMS_SQL, [asOf]);
+      // DuckDB computes the open items on its own threads while this one keys the payments.
+      const materialised = conn.run(MATERIALISE_OPEN_ITEMS_SQL, [asOf]);
+      let keys: ReturnType<typeof referenceKeys>;
+      const inPlay = new Set<string>();
+      try {
+        keys = referenceKeys(payments);
+        for (const p of payments) for (const c of ctx.customersInPlay(p)) inPlay.add(c);
+      } finally {
+        await materialised;
+      }
       await conn.run(CREATE_REF_KEYS_SQL);
       await appendColumn(conn, 'cash_app_ref_keys', (function* () {
         for (const k of keys.fold) yield ['fold', k];
@@ -144,9 +172,9 @@ export async function loadCandidates(wh: Warehouse, ctx: MatchContext, asOf: str
       // array per column, all of it garbage a moment later.
       const result = await conn.run(IN_PLAY_ITEMS_SQL);
       const decoded = { items: [] as OpenItem[], referenceItems: [] as OpenItem[] };
-      const dates = new Map<number, string>();
+      const state: DecodeState = { dates: new Map(), strings: new Map() };
       for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-        decodeChunk(chunk.getColumns(), dates, decoded.items, decoded.referenceItems);
+        decodeChunk(chunk.getColumns(), state, decoded.items, decoded.referenceItems);
       }
       const total = (await conn.runAndReadAll('select count(*)::integer from cash_app_open')).getColumns()[0]?.[0];
       return { ...decoded, customers: inPlay.size, openItems: Number(total ?? 0) };

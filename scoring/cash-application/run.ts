@@ -51,14 +51,16 @@ export async function loadPendingPayments(wh: Warehouse, asOf: string): Promise<
 export async function buildContext(
   wh: Warehouse,
   asOf: string,
-  payments: readonly PaymentToMatch[],
+  pending: readonly PaymentToMatch[] | Promise<readonly PaymentToMatch[]>,
   options: Partial<MatchOptions> = {},
 ): Promise<{ ctx: MatchContext; candidates: Candidates }> {
-  const [customers, accounts, rejections, rates] = await Promise.all([
+  // The payments may still be loading: they are needed only for the candidates.
+  const [customers, accounts, rejections, rates, payments] = await Promise.all([
     readRows(wh, CUSTOMERS_SQL, ['customer_id', 'name', 'parent_id']),
     readRows(wh, LEARNED_ACCOUNTS_SQL, ['bank_account', 'customer_id', 'n'], [asOf]),
     readRows(wh, REJECTIONS_SQL, ['payment_id', 'target']),
     readRows(wh, FX_RATES_SQL, ['rate_date', 'currency', 'base_currency', 'rate'], [asOf]),
+    pending,
   ]);
   const ctx = new MatchContext(
     [],
@@ -144,8 +146,8 @@ export function centsText(c: bigint): string {
 export async function runCashApplication(wh: Warehouse, asOf: string, options: RunOptions = {}): Promise<CashApplicationResult> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const payments = await loadPendingPayments(wh, asOf);
-  const { ctx } = await buildContext(wh, asOf, payments, options);
+  const loading = loadPendingPayments(wh, asOf);
+  const [{ ctx }, payments] = await Promise.all([buildContext(wh, asOf, loading, options), loading]);
   const t1 = performance.now();
   const c1 = process.cpuUsage();
   const learnAbove = options.learnFromAutoAbove ?? 0.95;
