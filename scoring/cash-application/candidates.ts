@@ -60,8 +60,6 @@ export interface Candidates {
   readonly referenceItems: OpenItem[];
   /** Customers in play, families included. */
   readonly customers: number;
-  /** Open items at the as-of date, all customers. */
-  readonly openItems: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -142,6 +140,8 @@ function decodeChunk(columns: DuckDBValue[][], state: DecodeState, items: OpenIt
  * not needed. All temporary tables live on one connection (inside a publish transaction, the scope's).
  */
 export async function loadCandidates(wh: Warehouse, ctx: MatchContext, asOf: string, payments: readonly PaymentToMatch[]): Promise<Candidates> {
+  // Nothing pending (a quiet night, or a settled ledger): no open item can matter.
+  if (payments.length === 0) return { items: [], referenceItems: [], customers: 0 };
   return wh.withConnection(async (conn) => {
     const drop = async () => {
       for (const t of CANDIDATE_TEMP_TABLES) await conn.run(`drop table if exists temp.main.${t}`);
@@ -176,8 +176,7 @@ export async function loadCandidates(wh: Warehouse, ctx: MatchContext, asOf: str
       for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
         decodeChunk(chunk.getColumns(), state, decoded.items, decoded.referenceItems);
       }
-      const total = (await conn.runAndReadAll('select count(*)::integer from cash_app_open')).getColumns()[0]?.[0];
-      return { ...decoded, customers: inPlay.size, openItems: Number(total ?? 0) };
+      return { ...decoded, customers: inPlay.size };
     } finally {
       await drop();
     }
