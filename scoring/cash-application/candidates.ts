@@ -176,9 +176,12 @@ export async function loadCandidates(wh: Warehouse, ctx: MatchContext, asOf: str
       for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
         decodeChunk(chunk.getColumns(), state, decoded.items, decoded.referenceItems);
       }
-      return { ...decoded, customers: inPlay.size };
-    } finally {
       await drop();
+      return { ...decoded, customers: inPlay.size };
+    } catch (err) {
+      // An aborted transaction refuses even the clean-up (and rolls the tables back itself): keep the first error.
+      await drop().catch(() => undefined);
+      throw err;
     }
   });
 }
