@@ -3,6 +3,8 @@
  * set (or reuses DEMO_DIR), loads it into a temporary warehouse through the normal ingest path,
  * runs cash application at the latest data date and scores every automatic application against
  * `truth/payment_applications.csv`. Prints the table with the command that produced it.
+ * `--bank-format camt053|bai2|nacha` instead scores the bank-feed payments written as that bank file
+ * (file → parser → matcher; evaluate-bank-files.ts).
  */
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,10 +14,12 @@ import { z } from 'zod';
 import { latestDataDate } from '../../core/as-of.ts';
 import { parseMoney } from '../../core/money.ts';
 import { Warehouse } from '../../core/warehouse.ts';
+import { BANK_FORMATS } from '../../ingest/demo/bank/index.ts';
 import { generateDemo } from '../../ingest/demo/index.ts';
 import { ingestFiles } from '../../ingest/index.ts';
 import { LOAD_ORDER } from '../../ingest/demo/index.ts';
 import { evaluateMatching, metricsTable, type PaymentFacts, type TargetRow } from './evaluate.ts';
+import { evaluateBankFiles } from './evaluate-bank-files.ts';
 import { PENDING_PAYMENTS_SQL } from './queries.ts';
 import { runCashApplication } from './run.ts';
 import { cashApplicationOptions } from './stage.ts';
@@ -25,6 +29,7 @@ const Args = z.object({
   seed: z.coerce.number().int().min(0).default(42),
   dir: z.string().optional(),
   keep: z.boolean().default(false),
+  bankFormat: z.enum(BANK_FORMATS).optional(),
 });
 
 /** Minimal RFC 4180 reader for the truth file (no embedded line breaks there). */
@@ -67,9 +72,17 @@ function cents(text: string, where: string): bigint {
 }
 
 const { values } = parseArgs({
-  options: { customers: { type: 'string' }, seed: { type: 'string' }, dir: { type: 'string' }, keep: { type: 'boolean' } },
+  options: { customers: { type: 'string' }, seed: { type: 'string' }, dir: { type: 'string' }, keep: { type: 'boolean' }, 'bank-format': { type: 'string' } },
 });
-const args = Args.parse(values);
+const args = Args.parse({ ...values, bankFormat: values['bank-format'] });
+if (args.bankFormat) {
+  // The bank file is written from a freshly generated demo set (it moves the bank-feed payments out of payments.csv).
+  if (args.dir) throw new Error('--bank-format generates its own demo set; it cannot be combined with --dir');
+  const table = await evaluateBankFiles({ customers: args.customers, seed: args.seed, formats: [args.bankFormat] });
+  console.log(`$ npm run evaluate:cash-app -- --bank-format ${args.bankFormat} --customers ${args.customers} --seed ${args.seed}\n`);
+  console.log(table);
+  process.exit(0);
+}
 const work = mkdtempSync(join(tmpdir(), 'ar-intel-cash-app-'));
 const t0 = performance.now();
 let dir = args.dir;

@@ -141,6 +141,8 @@ export class MatchContext {
   readonly options: MatchOptions;
   private readonly refIndex = new ReferenceIndex<OpenItem>();
   private readonly byCustomer = new Map<string, OpenItem[]>();
+  private readonly invoicesById = new Map<string, OpenItem>();
+  private readonly creditNotesById = new Map<string, OpenItem>();
   private readonly names: NameIndex;
   private readonly customerNames = new Map<string, string>();
   /** account → customer → times seen. */
@@ -158,13 +160,6 @@ export class MatchContext {
     options: Partial<MatchOptions> = {},
   ) {
     this.options = { ...DEFAULT_MATCH_OPTIONS, ...options };
-    for (const it of items) {
-      this.refIndex.add(it, it.kind === 'invoice' ? [it.id, it.poNumber] : [it.id]);
-      const list = this.byCustomer.get(it.customerId);
-      if (list) list.push(it);
-      else this.byCustomer.set(it.customerId, [it]);
-    }
-    for (const list of this.byCustomer.values()) list.sort(byDue);
     const all = [...customers];
     for (const c of all) {
       this.customerNames.set(c.customerId, c.name);
@@ -176,6 +171,47 @@ export class MatchContext {
       }
     }
     this.names = new NameIndex(all);
+    this.addItems(items);
+  }
+
+  /**
+   * Adds open items. `referenceItems` (a subset of `items`, the same objects) are the only ones a
+   * remittance reference is looked up among; by default every item. Passing fewer is exact only when
+   * they include every item any pending payment's reference tokens can find (candidates.ts does this
+   * set-wise in DuckDB, so a million open items need not be keyed in TypeScript).
+   */
+  addItems(items: Iterable<OpenItem>, referenceItems?: Iterable<OpenItem>): void {
+    const touched = new Set<OpenItem[]>();
+    for (const it of items) {
+      // keyed by the id string itself: a million concatenated keys cost more than the lookups they serve
+      (it.kind === 'invoice' ? this.invoicesById : this.creditNotesById).set(it.id, it);
+      if (!referenceItems) this.refIndex.add(it, referencesOf(it));
+      let list = this.byCustomer.get(it.customerId);
+      if (!list) this.byCustomer.set(it.customerId, (list = []));
+      list.push(it);
+      touched.add(list);
+    }
+    if (referenceItems) for (const it of referenceItems) this.refIndex.add(it, referencesOf(it));
+    for (const list of touched) list.sort(byDue);
+  }
+
+  /**
+   * Customers whose open items matching this payment can touch, apart from those its references
+   * find: every customer with evidence (id, payer account, name) and each one's corporate family
+   * (parent, subsidiaries, siblings), since a parent pays for its subsidiaries.
+   */
+  customersInPlay(p: PaymentToMatch): Set<string> {
+    const out = new Set<string>();
+    for (const cid of this.customerEvidence(p).keys()) for (const f of this.family(cid)) out.add(f);
+    return out;
+  }
+
+  /** A customer, its parent, its subsidiaries and its parent's subsidiaries. */
+  family(customerId: string): string[] {
+    const parentId = this.parentOf.get(customerId);
+    const out = [customerId, ...(this.childrenOf.get(customerId) ?? [])];
+    if (parentId !== undefined) out.push(parentId, ...(this.childrenOf.get(parentId) ?? []));
+    return out;
   }
 
   learnAccount(account: string | null, customerId: string, weight = 1): void {
@@ -239,10 +275,13 @@ export class MatchContext {
     return this.customerNames.get(customerId);
   }
 
-  /** Lowers open amounts after an application so later payments of the run see what is left. */
-  consume(allocations: readonly Allocation[], items: Map<string, OpenItem>): void {
+  /**
+   * Lowers open amounts after an application so later payments of the run see what is left. Items are
+   * found by kind and id among those the context holds, or in `items` (keyed by itemKey) when given.
+   */
+  consume(allocations: readonly Allocation[], items?: ReadonlyMap<string, OpenItem>): void {
     for (const a of allocations) {
-      const it = items.get(itemKey(a.kind, a.id));
+      const it = items ? items.get(itemKey(a.kind, a.id)) : (a.kind === 'invoice' ? this.invoicesById : this.creditNotesById).get(a.id);
       if (!it) continue;
       const used = a.cents < 0n ? -a.cents : a.cents;
       // A discounted payment settles the whole invoice, not only the cash received.
@@ -294,6 +333,11 @@ export class MatchContext {
     }
     return out;
   }
+}
+
+/** The references a document is known by: an invoice's number and PO number, a credit note's number. */
+export function referencesOf(it: OpenItem): (string | null)[] {
+  return it.kind === 'invoice' ? [it.id, it.poNumber] : [it.id];
 }
 
 function byDue(a: OpenItem, b: OpenItem): number {

@@ -5,7 +5,10 @@
  * payer accounts. Amounts leave as bigint cents in text form so nothing passes through a float.
  */
 
-/** $1 = as-of date. Invoices and unlinked credit notes with something left open at the as-of date. */
+/**
+ * $1 = as-of date. Invoices and unlinked credit notes with something left open at the as-of date,
+ * in types the client reads without parsing text: cents as bigint, dates as days since 1970-01-01.
+ */
 export const OPEN_ITEMS_SQL = `
 with inv_applied as (
   select invoice_id, sum(amount) as applied
@@ -54,12 +57,89 @@ with inv_applied as (
   select * from invoice_items union all select * from credit_items
 )
 select kind, id, customer_id, currency,
-       strftime(document_date, '%Y-%m-%d') as document_date, strftime(due_date, '%Y-%m-%d') as due_date,
-       (amount * 100)::bigint::varchar as amount_cents, (open_amount * 100)::bigint::varchar as open_cents,
-       po_number, (tax_amount * 100)::bigint::varchar as tax_cents,
-       discount_pct::double as discount_pct, discount_days
+       (document_date - date '1970-01-01')::integer as document_day, (due_date - date '1970-01-01')::integer as due_day,
+       (amount * 100)::bigint as amount_cents, (open_amount * 100)::bigint as open_cents,
+       po_number, (tax_amount * 100)::bigint as tax_cents,
+       discount_pct::double as discount_pct, discount_days::integer as discount_days
 from items
 where open_amount > 0
+`;
+
+/**
+ * Candidate generation, set-wise (candidates.ts). One connection, its own temporary tables:
+ * the open items are computed once, the reference keys of every pending payment's remittance text
+ * (computed in TypeScript by references.ts, appended to cash_app_ref_keys) are joined to the keys of
+ * every open item's references, and only the open items of the customers in play are read back.
+ */
+export const CANDIDATE_TEMP_TABLES = ['cash_app_open', 'cash_app_ref_keys', 'cash_app_ref_hits', 'cash_app_in_play'] as const;
+
+/** $1 = as-of date. */
+export const MATERIALISE_OPEN_ITEMS_SQL = `create temp table cash_app_open as ${OPEN_ITEMS_SQL}`;
+
+export const CREATE_REF_KEYS_SQL = `create temp table cash_app_ref_keys (key_kind varchar, key varchar)`;
+
+/**
+ * Open items a payment's reference token can find: the set-wise twin of ReferenceIndex in
+ * references.ts. A document is indexed under each reference (invoice number and PO number; credit
+ * note number) by its OCR-folded form (3+ characters) and its numeric cores (coreKeys: the digits
+ * after the first digit, the trailing digits of the folded form, the last digit group when there are
+ * several; leading zeros dropped; 4+ digits). Only ASCII references are keyed here; a reference with
+ * other characters (NFKD folding, Unicode case rules) is always a candidate and ReferenceIndex
+ * decides in TypeScript, so this may find more than the index would, never less.
+ */
+export const REF_HITS_SQL = `
+create temp table cash_app_ref_hits as
+with refs as (
+  select kind, id, customer_id, id as ref from cash_app_open
+  union all
+  select kind, id, customer_id, po_number from cash_app_open where kind = 'invoice' and po_number is not null
+), forms as (
+  select kind, id, customer_id, upper(ref) as up, regexp_replace(upper(ref), '[^A-Z0-9]', '', 'g') as plain
+  from refs
+  where strlen(ref) = length(ref)
+), folded as (
+  select kind, id, customer_id, plain,
+         translate(plain, 'OQILSBZ', '0011582') as fold,
+         length(regexp_extract(plain, '^[A-Z]*')) as lead,
+         list_filter(regexp_split_to_array(up, '[^A-Z0-9]+'), g -> regexp_matches(g, '[0-9]')) as groups
+  from forms
+  where plain <> ''
+), cores as (
+  select kind, id, customer_id, ltrim(raw, '0') as core
+  from (
+    select kind, id, customer_id,
+           unnest([
+             case when lead < length(plain) then regexp_extract(substr(fold, lead + 1), '[0-9]+$') end,
+             regexp_extract(fold, '[0-9]+$'),
+             case when len(groups) > 1 then regexp_extract(translate(groups[-1], 'OQILSBZ', '0011582'), '[0-9]+$') end
+           ]) as raw
+    from folded
+  )
+  where raw is not null and raw <> ''
+), item_keys as (
+  select kind, id, customer_id, 'fold' as key_kind, fold as key from folded where length(fold) >= 3
+  union all
+  -- cores shorter than 4 digits never identify a document (references.ts MIN_CORE_DIGITS)
+  select kind, id, customer_id, 'core', core from cores where length(core) >= 4
+)
+select distinct kind, id, customer_id
+from item_keys k
+join cash_app_ref_keys q on q.key_kind = k.key_kind and q.key = k.key
+union
+select kind, id, customer_id from refs where strlen(ref) <> length(ref)
+`;
+
+export const REF_HIT_CUSTOMERS_SQL = `select distinct customer_id from cash_app_ref_hits`;
+
+export const CREATE_IN_PLAY_SQL = `create temp table cash_app_in_play (customer_id varchar)`;
+
+/** Open items of the customers in play, and whether a reference key can find them. */
+export const IN_PLAY_ITEMS_SQL = `
+select o.kind, o.id, o.customer_id, o.currency, o.document_day, o.due_day, o.amount_cents, o.open_cents,
+       o.po_number, o.tax_cents, o.discount_pct, o.discount_days, h.id is not null as referenced
+from cash_app_open o
+left join cash_app_ref_hits h on h.kind = o.kind and h.id = o.id
+where o.customer_id in (select customer_id from cash_app_in_play)
 `;
 
 export const CUSTOMERS_SQL = `select customer_id, name, parent_id from customers`;

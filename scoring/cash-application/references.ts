@@ -88,8 +88,24 @@ export function expandRanges(text: string): string[] {
   return out;
 }
 
+/**
+ * Texts already tokenised. A pass tokenises each remittance text several times (candidate keys in SQL,
+ * the index search, the typo check); bounded so a long-lived process never grows it without limit.
+ */
+const TOKEN_CACHE = new Map<string, readonly string[]>();
+const TOKEN_CACHE_LIMIT = 250_000;
+
 /** Candidate reference strings in free text: whole tokens, their parts, and range members. */
-export function referenceTokens(text: string): string[] {
+export function referenceTokens(text: string): readonly string[] {
+  const hit = TOKEN_CACHE.get(text);
+  if (hit) return hit;
+  const tokens = Object.freeze(tokenise(text));
+  if (TOKEN_CACHE.size >= TOKEN_CACHE_LIMIT) TOKEN_CACHE.clear();
+  TOKEN_CACHE.set(text, tokens);
+  return tokens;
+}
+
+function tokenise(text: string): string[] {
   const out = new Set<string>();
   for (const raw of text.split(/[\s,;:()[\]{}"'|]+/)) {
     const token = raw.replace(/^[#.*-]+|[#.*-]+$/g, '');

@@ -8,14 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../../core/warehouse.ts';
-import { CUSTOMERS_SQL, FX_RATES_SQL, LEARNED_ACCOUNTS_SQL, OPEN_ITEMS_SQL, PENDING_PAYMENTS_SQL, REJECTIONS_SQL } from './queries.ts';
+import { CUSTOMERS_SQL, FX_RATES_SQL, LEARNED_ACCOUNTS_SQL, PENDING_PAYMENTS_SQL, REJECTIONS_SQL } from './queries.ts';
+import { loadCandidates, type Candidates } from './candidates.ts';
 import { FxRates } from './match-fx.ts';
 import {
   MatchContext,
   decide,
-  itemKey,
   type MatchOptions,
-  type OpenItem,
   type PaymentToMatch,
   type Proposal,
 } from './matcher.ts';
@@ -24,26 +23,6 @@ import { readRows } from './bulk-read.ts';
 
 export interface PendingPayment extends PaymentToMatch {
   readonly bankReference: string | null;
-}
-
-const OPEN_ITEM_COLUMNS = ['kind', 'id', 'customer_id', 'currency', 'document_date', 'due_date', 'amount_cents', 'open_cents', 'po_number', 'tax_cents', 'discount_pct', 'discount_days'] as const;
-
-export async function loadOpenItems(wh: Warehouse, asOf: string): Promise<OpenItem[]> {
-  const rows = await readRows(wh, OPEN_ITEMS_SQL, OPEN_ITEM_COLUMNS, [asOf]);
-  return rows.map(([kind, id, customerId, currency, documentDate, dueDate, amount, open, po, tax, pct, days]) => ({
-    kind: kind === 'credit_note' ? 'credit_note' : 'invoice',
-    id: id ?? '',
-    customerId: customerId ?? '',
-    currency: currency ?? '',
-    documentDate: documentDate ?? '',
-    dueDate: dueDate ?? '',
-    amountCents: BigInt(amount ?? '0'),
-    openCents: BigInt(open ?? '0'),
-    poNumber: po ?? null,
-    taxCents: tax === null || tax === undefined ? null : BigInt(tax),
-    discountPct: pct === null || pct === undefined ? null : Number(pct),
-    discountDays: days === null || days === undefined ? null : Number(days),
-  }));
 }
 
 const PAYMENT_COLUMNS = ['payment_id', 'customer_id', 'payer_name', 'received_date', 'value_date', 'remaining_cents', 'currency', 'reference', 'remittance_text', 'bank_account', 'bank_reference'] as const;
@@ -65,17 +44,26 @@ export async function loadPendingPayments(wh: Warehouse, asOf: string): Promise<
   }));
 }
 
-/** Everything the matcher knows at the as-of date. */
-export async function buildContext(wh: Warehouse, asOf: string, options: Partial<MatchOptions> = {}): Promise<{ ctx: MatchContext; items: Map<string, OpenItem> }> {
-  const [items, customers, accounts, rejections, rates] = await Promise.all([
-    loadOpenItems(wh, asOf),
+/**
+ * Everything the matcher knows at the as-of date for a pass over `payments`: customers, learned payer
+ * accounts, rejections, FX rates, and the open items of the customers in play (candidates.ts).
+ */
+export async function buildContext(
+  wh: Warehouse,
+  asOf: string,
+  pending: readonly PaymentToMatch[] | Promise<readonly PaymentToMatch[]>,
+  options: Partial<MatchOptions> = {},
+): Promise<{ ctx: MatchContext; candidates: Candidates }> {
+  // The payments may still be loading: they are needed only for the candidates.
+  const [customers, accounts, rejections, rates, payments] = await Promise.all([
     readRows(wh, CUSTOMERS_SQL, ['customer_id', 'name', 'parent_id']),
     readRows(wh, LEARNED_ACCOUNTS_SQL, ['bank_account', 'customer_id', 'n'], [asOf]),
     readRows(wh, REJECTIONS_SQL, ['payment_id', 'target']),
     readRows(wh, FX_RATES_SQL, ['rate_date', 'currency', 'base_currency', 'rate'], [asOf]),
+    pending,
   ]);
   const ctx = new MatchContext(
-    items,
+    [],
     customers.map(([customerId, name, parentId]) => ({ customerId: customerId ?? '', name: name ?? '', parentId: parentId ?? null })),
     options,
   );
@@ -84,8 +72,9 @@ export async function buildContext(wh: Warehouse, asOf: string, options: Partial
   ctx.fx = new FxRates(
     rates.map(([rateDate, currency, baseCurrency, rate]) => ({ rateDate: rateDate ?? '', currency: currency ?? '', baseCurrency: baseCurrency ?? '', rate: Number(rate) })),
   );
-  const byKey = new Map(items.map((it) => [itemKey(it.kind, it.id), it]));
-  return { ctx, items: byKey };
+  const candidates = await loadCandidates(wh, ctx, asOf, payments);
+  ctx.addItems(candidates.items, candidates.referenceItems);
+  return { ctx, candidates };
 }
 
 export interface CashApplicationResult {
@@ -97,6 +86,8 @@ export interface CashApplicationResult {
   readonly onAccount: number;
   readonly deductions: number;
   readonly ms: { load: number; match: number; write: number };
+  /** CPU milliseconds of the whole process per phase (DuckDB's threads included); wall time on a shared machine measures the neighbours too. */
+  readonly cpuMs: { load: number; match: number; write: number };
 }
 
 export interface RunOptions extends Partial<MatchOptions> {
@@ -154,8 +145,11 @@ export function centsText(c: bigint): string {
 
 export async function runCashApplication(wh: Warehouse, asOf: string, options: RunOptions = {}): Promise<CashApplicationResult> {
   const t0 = performance.now();
-  const [{ ctx, items }, payments] = await Promise.all([buildContext(wh, asOf, options), loadPendingPayments(wh, asOf)]);
+  const c0 = process.cpuUsage();
+  const loading = loadPendingPayments(wh, asOf);
+  const [{ ctx }, payments] = await Promise.all([buildContext(wh, asOf, loading, options), loading]);
   const t1 = performance.now();
+  const c1 = process.cpuUsage();
   const learnAbove = options.learnFromAutoAbove ?? 0.95;
   const apps: AppRow[] = [];
   const onAccount: { id: string; payment_id: string; customer_id: string | null; amount_cents: bigint; applied_date: string; rule: string; confidence: number; evidence: string }[] = [];
@@ -189,7 +183,7 @@ export async function runCashApplication(wh: Warehouse, asOf: string, options: R
       if (top.deduction) {
         deductions.push({ id: `ded-${randomUUID()}`, payment_id: p.paymentId, invoice_id: top.deduction.invoiceId, customer_id: top.customerId, amount_cents: top.deduction.cents, cause: top.deduction.cause, evidence: top.deduction.because, opened_date: p.receivedDate });
       }
-      ctx.consume(top.allocations, items);
+      ctx.consume(top.allocations);
       if (top.customerId && top.confidence >= learnAbove) ctx.learnAccount(p.bankAccount, top.customerId);
     } else {
       const reason = !top ? 'no candidate: payer not recognised and no reference found' : `best candidate ${top.rule} at confidence ${top.confidence} is below ${ctx.options.autoThreshold}`;
@@ -197,6 +191,7 @@ export async function runCashApplication(wh: Warehouse, asOf: string, options: R
     }
   }
   const t2 = performance.now();
+  const c2 = process.cpuUsage();
   const runId = options.runId ?? null;
   await wh.transaction(async (conn) => {
     await conn.run(`delete from cash_app_exceptions where status = 'open'`);
@@ -227,6 +222,8 @@ export async function runCashApplication(wh: Warehouse, asOf: string, options: R
     );
   });
   const t3 = performance.now();
+  const c3 = process.cpuUsage();
+  const cpu = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user + b.system - a.user - a.system) / 1000;
   return {
     asOf,
     payments: payments.length,
@@ -236,6 +233,7 @@ export async function runCashApplication(wh: Warehouse, asOf: string, options: R
     onAccount: onAccount.length,
     deductions: deductions.length,
     ms: { load: t1 - t0, match: t2 - t1, write: t3 - t2 },
+    cpuMs: { load: cpu(c0, c1), match: cpu(c1, c2), write: cpu(c2, c3) },
   };
 }
 
@@ -268,6 +266,7 @@ export async function settleCashApplication(wh: Warehouse, asOf: string, options
           onAccount: total.onAccount + r.onAccount,
           deductions: total.deductions + r.deductions,
           ms: { load: total.ms.load + r.ms.load, match: total.ms.match + r.ms.match, write: total.ms.write + r.ms.write },
+          cpuMs: { load: total.cpuMs.load + r.cpuMs.load, match: total.cpuMs.match + r.cpuMs.match, write: total.cpuMs.write + r.cpuMs.write },
         }
       : r;
     if (r.autoApplied === 0 || r.exceptions === 0) break;
