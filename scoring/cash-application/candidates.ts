@@ -14,6 +14,7 @@
  * document (and of their families), so restricting the items this way changes no outcome.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { readColumnsJS } from '../../core/columns.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
 import { coreKeys, foldRef, plainRef, referenceTokens } from './references.ts';
 import type { MatchContext, OpenItem, PaymentToMatch } from './matcher.ts';
@@ -164,13 +165,14 @@ export async function loadCandidates(wh: Warehouse, ctx: MatchContext, asOf: str
         for (const k of keys.core) yield ['core', k];
       })());
       await conn.run(REF_HITS_SQL);
-      const hitCustomers = (await conn.runAndReadAll(REF_HIT_CUSTOMERS_SQL)).getColumns()[0] ?? [];
+      const hitCustomers = (await readColumnsJS(conn, REF_HIT_CUSTOMERS_SQL)).columns[0] ?? [];
       for (const c of hitCustomers) if (c !== null) for (const f of ctx.family(String(c))) inPlay.add(f);
       await conn.run(CREATE_IN_PLAY_SQL);
       await appendColumn(conn, 'cash_app_in_play', [...inPlay].map((c) => [c]));
       // Chunk by chunk (2,048 rows): a million rows converted at once would be a million-element
       // array per column, all of it garbage a moment later.
-      const result = await conn.run(IN_PLAY_ITEMS_SQL);
+      // streamed, not materialised: also what the pipeline's worker thread forwards (jobs/worker)
+      const result = await conn.stream(IN_PLAY_ITEMS_SQL);
       const decoded = { items: [] as OpenItem[], referenceItems: [] as OpenItem[] };
       const state: DecodeState = { dates: new Map(), strings: new Map() };
       for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
