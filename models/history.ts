@@ -192,12 +192,8 @@ export interface TrendAnswer {
   readonly points: { date: string; value: string | number | null }[];
 }
 
-/** One metric of a cut's history between two month-ends, shaped as GET /api/v1/metrics/trend answers. */
-export async function scopedMetricTrend(
-  wh: Warehouse,
-  o: { metric: HistoryMetric; asOf: string; baseCurrency: string; scope: MetricScope; from?: string | undefined; to?: string | undefined },
-): Promise<TrendAnswer> {
-  const rows = await scopedMetricHistory(wh, o.asOf, o.baseCurrency, o.scope);
+/** One metric of a cut's history rows between two month-ends, shaped as GET /api/v1/metrics/trend answers. */
+export function trendOf(rows: readonly HistoryRow[], o: { metric: HistoryMetric; from?: string | undefined; to?: string | undefined }): TrendAnswer {
   const unit = HISTORY_METRICS[o.metric];
   return {
     metric: o.metric,

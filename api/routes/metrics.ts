@@ -4,9 +4,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isoDate } from '../../core/as-of.ts';
 import { ArIntelError } from '../../core/errors.ts';
 import { parseBucketEdges } from '../../models/buckets.ts';
-import { HISTORY_METRIC_NAMES, type HistoryMetric, scopedMetricTrend } from '../../models/history.ts';
+import { HISTORY_METRIC_NAMES, type HistoryMetric, scopedMetricHistory, trendOf } from '../../models/history.ts';
 import { agingReport, arSummary } from '../../models/metrics.ts';
-import { assertScopeKnown, isScoped, scopeOptions } from '../../models/scope.ts';
+import { assertScopeKnown, isScoped, scopeKey, scopeOptions } from '../../models/scope.ts';
 import { paymentBehaviour } from '../../models/payment-behaviour-report.ts';
 import { reserveReport, rollRates } from '../../models/reserve-report.ts';
 import { metricTrend, resolveMetricsAsOf, resolvePeriod } from '../repositories/metrics.ts';
@@ -201,7 +201,13 @@ export const metricsRoutes: FastifyPluginAsync = async (fastify) => {
       if (!isScoped(scope)) return { ...(await metricTrend(app.warehouse, metric, req.query.from, req.query.to)), filters: filtersOf(scope) };
       // the stored history is the whole book's; a cut's history is computed as of the same date
       const [asOf] = await Promise.all([resolveMetricsAsOf(app.warehouse, undefined), assertScopeKnown(app.warehouse, scope)]);
-      const trend = await scopedMetricTrend(app.warehouse, { metric, asOf, baseCurrency: app.config.baseCurrency, scope, from: req.query.from, to: req.query.to });
+      // Kept per data stamp (api/plugins/data-version.ts): the overview asks for a dozen metrics of one cut, and
+      // the model's own memo would still scan the ledger for its fingerprint on every one of them.
+      const base = app.config.baseCurrency;
+      const rows = await app.stateMemo.get(app, req, `scopedHistory\u0000${asOf}\u0000${base}\u0000${scopeKey(scope)}`, () =>
+        scopedMetricHistory(app.warehouse, asOf, base, scope),
+      );
+      const trend = trendOf(rows ?? [], { metric, from: req.query.from, to: req.query.to });
       return { ...trend, filters: filtersOf(scope) };
     },
   );
