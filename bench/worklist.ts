@@ -26,6 +26,10 @@ export interface WorklistBenchResult {
   readonly baselineCpuSeconds: number;
   readonly buildCpuSeconds: number;
   readonly phases: { readonly readSeconds: number; readonly rankSeconds: number; readonly writeSeconds: number };
+  /** CPU seconds of each phase (user + system, all threads). */
+  readonly phasesCpu: { readonly read: number; readonly rank: number; readonly write: number };
+  /** md5 over every stored worklist_items row in customer order: equal checksums mean byte-equal output. */
+  readonly outputChecksum: string;
   readonly openLines: number;
   readonly customersListed: number;
   readonly rowsWritten: number;
@@ -33,6 +37,9 @@ export interface WorklistBenchResult {
   readonly inTeamQueue: number;
   readonly peakRssMb: number;
 }
+
+/** Every column of every row, in a fixed order: the same checksum before and after a change proves the output unchanged. */
+export const WORKLIST_CHECKSUM = `select md5(string_agg(w::varchar, chr(10) order by w.customer_id)) as md5 from worklist_items w where w.as_of = $1::date`;
 
 const PARAMS = { basis: 'due', bucket_edges: '0,30,60,90,120', base_currency: 'USD' } as const;
 
@@ -90,7 +97,9 @@ export async function benchWorklists(dir: string, shape: WorklistBenchShape): Pr
     // the stage's three steps (buildAndStoreWorklists), timed one by one
     const cpuBuild = process.cpuUsage();
     const [inputs, readSeconds] = await seconds(() => loadWorklistInputs(wh, shape.asOf, 'USD', strategy));
+    const cpuRead = cpuSince(cpuBuild);
     const [entries, rankSeconds] = await seconds(async () => buildWorklists(shape.asOf, inputs.customers, inputs.collectors, strategy, 'USD'));
+    const cpuRank = cpuSince(cpuBuild) - cpuRead;
     const [, writeSeconds] = await seconds(() => writeWorklists(wh, shape.asOf, 'USD', strategy, entries, new Date().toISOString()));
     const buildCpuSeconds = cpuSince(cpuBuild);
     clearInterval(sample);
@@ -106,6 +115,7 @@ export async function benchWorklists(dir: string, shape: WorklistBenchShape): Pr
     );
     if (!stored || stored.n !== entries.length) throw new Error(`worklist_items holds ${stored?.n ?? 0} rows for ${shape.asOf}, the build produced ${entries.length}`);
     if (stored.over > 0) throw new Error(`${stored.over} collectors have more customers than their capacity`);
+    const outputChecksum = (await wh.one<{ md5: string }>(WORKLIST_CHECKSUM, [shape.asOf]))?.md5 ?? '';
     return {
       shape,
       setupSeconds,
@@ -115,6 +125,8 @@ export async function benchWorklists(dir: string, shape: WorklistBenchShape): Pr
       baselineCpuSeconds,
       buildCpuSeconds,
       phases: { readSeconds, rankSeconds, writeSeconds },
+      phasesCpu: { read: cpuRead, rank: cpuRank, write: buildCpuSeconds - cpuRead - cpuRank },
+      outputChecksum,
       openLines,
       customersListed: inputs.customers.length,
       rowsWritten: stored.n,
