@@ -28,6 +28,16 @@ export interface WorkItemInput {
   readonly promisedDate: string | null;
 }
 
+export type ItemStatus = 'actionable' | 'disputed' | 'promised';
+
+/** What the per-customer decision reads of an item; the stored item list (`WorklistEntry.items`) needs the rest. */
+export type DecisionItem = Pick<WorkItemInput, 'invoiceId' | 'openBase' | 'daysPastDue' | 'pWriteOff' | 'payDays' | 'promisedDate'> & {
+  readonly dispute: { readonly cause: string | null; readonly owner: string | null } | null;
+};
+
+/** The customer-level inputs of the decision (everything of CustomerInput but its items). */
+export type CustomerContext = Omit<CustomerInput, 'items'>;
+
 export interface CustomerInput {
   readonly customerId: string;
   readonly name: string;
@@ -111,21 +121,57 @@ export function itemRisk(item: Pick<WorkItemInput, 'daysPastDue' | 'pWriteOff' |
   return pUnpaidAfter(item.payDays, item.pWriteOff, horizonDays);
 }
 
+/**
+ * An item's state for the worklist: disputed, waiting for a promised date (its own promise or one on the
+ * whole account, until `promiseGraceDays` after the date), or actionable. The fast build computes the same
+ * rule in SQL (worklist/pack-items.sql) for the stored item list; test/worklist/worklist-reference.test.ts
+ * holds the two to the same output.
+ */
+export function itemStatus(asOf: string, i: Pick<DecisionItem, 'dispute' | 'promisedDate'>, accountPromiseDate: string | null, strategy: Strategy): ItemStatus {
+  if (i.dispute) return 'disputed';
+  const promised = i.promisedDate ?? accountPromiseDate;
+  if (promised && daysBetween(asOf, promised) + strategy.suppression.promiseGraceDays >= 0) return 'promised';
+  return 'actionable';
+}
+
 export function scoreCustomer(asOf: string, c: CustomerInput, strategy: Strategy, baseCurrency: string): WorklistEntry {
-  const status = (i: WorkItemInput): 'actionable' | 'disputed' | 'promised' => {
-    if (i.dispute) return 'disputed';
-    const promised = i.promisedDate ?? c.accountPromiseDate;
-    if (promised && daysBetween(asOf, promised) + strategy.suppression.promiseGraceDays >= 0) return 'promised';
-    return 'actionable';
+  const statuses = c.items.map((i) => itemStatus(asOf, i, c.accountPromiseDate, strategy));
+  const decision = decideCustomer(asOf, c, c.items, statuses, strategy, baseCurrency);
+  return {
+    ...decision,
+    items: c.items.map((i, k) => ({
+      invoiceId: i.invoiceId,
+      openAmount: i.openDoc,
+      currency: i.currency,
+      dueDate: i.dueDate,
+      daysPastDue: i.daysPastDue,
+      pLate: i.pLate,
+      pLate30: i.pLate30,
+      status: statuses[k] ?? 'actionable',
+    })),
   };
+}
+
+/**
+ * Everything of a customer's worklist entry but its item list: value, action, reasons and queue, from the
+ * customer's context, its items (in due-date order) and each item's status (`statuses[k]` for `items[k]`).
+ */
+export function decideCustomer(
+  asOf: string,
+  c: CustomerContext,
+  itemList: readonly DecisionItem[],
+  statuses: readonly ItemStatus[],
+  strategy: Strategy,
+  baseCurrency: string,
+): Omit<WorklistEntry, 'items'> {
   const horizon = strategy.horizonDays;
   // once per item: the same probability feeds the totals, the value, and the riskiest-item reason
-  const riskOf = new Map(c.items.map((i) => [i, itemRisk(i, horizon)]));
-  const risk = (i: WorkItemInput) => riskOf.get(i) ?? 0;
-  const items = c.items.map((i) => ({ i, s: status(i) }));
+  const riskOf = new Map(itemList.map((i) => [i, itemRisk(i, horizon)]));
+  const risk = (i: DecisionItem) => riskOf.get(i) ?? 0;
+  const items = itemList.map((i, k) => ({ i, s: statuses[k] ?? 'actionable' }));
   const actionable = items.filter((x) => x.s === 'actionable' && x.i.openBase > 0).map((x) => x.i);
-  const totalOpen = c.items.reduce((a, i) => a + i.openBase, 0);
-  const totalOverdue = c.items.filter((i) => i.daysPastDue > 0).reduce((a, i) => a + i.openBase, 0);
+  const totalOpen = itemList.reduce((a, i) => a + i.openBase, 0);
+  const totalOverdue = itemList.filter((i) => i.daysPastDue > 0).reduce((a, i) => a + i.openBase, 0);
   const totalAtRisk = actionable.reduce((a, i) => a + i.openBase * risk(i), 0);
   const maxDpd = actionable.reduce((m, i) => Math.max(m, i.daysPastDue), Number.NEGATIVE_INFINITY);
   const treatment = treatmentFor(strategy, c.segment, c.riskClass);
@@ -176,7 +222,7 @@ export function scoreCustomer(asOf: string, c: CustomerInput, strategy: Strategy
     );
   }
   reasons.push(...boosts);
-  const riskiest = due.reduce<WorkItemInput | undefined>((best, i) => (!best || i.openBase * risk(i) > best.openBase * risk(best) ? i : best), undefined);
+  const riskiest = due.reduce<DecisionItem | undefined>((best, i) => (!best || i.openBase * risk(i) > best.openBase * risk(best) ? i : best), undefined);
   if (riskiest && risk(riskiest) > 0) {
     reasons.push(
       `model: ${pct(risk(riskiest))} chance the ${money(riskiest.openBase, baseCurrency)} of invoice ${riskiest.invoiceId} is still unpaid on ${addDays(asOf, horizon)}` +
@@ -222,27 +268,20 @@ export function scoreCustomer(asOf: string, c: CustomerInput, strategy: Strategy
     totalOpen: round2(totalOpen),
     totalOverdue: round2(totalOverdue),
     totalAtRisk: round2(totalAtRisk),
-    maxDaysPastDue: Number.isFinite(maxDpd) ? maxDpd : Math.max(0, ...c.items.map((i) => i.daysPastDue)),
+    maxDaysPastDue: Number.isFinite(maxDpd) ? maxDpd : Math.max(0, ...itemList.map((i) => i.daysPastDue)),
     action: queue === 'dispute_owner' ? 'resolve the dispute' : action,
     channel: queue === 'dispute_owner' ? 'dispute' : channel,
     step: step?.name ?? 'none',
     reasons: reasons.slice(0, 3),
     suppressedBy,
     contactable: actionable.length > 0 && !recentlyContacted,
-    items: items.map(({ i, s }) => ({
-      invoiceId: i.invoiceId,
-      openAmount: i.openDoc,
-      currency: i.currency,
-      dueDate: i.dueDate,
-      daysPastDue: i.daysPastDue,
-      pLate: i.pLate,
-      pLate30: i.pLate30,
-      status: s,
-    })),
   };
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** String order by UTF-16 code units: locale-independent, and DuckDB's varchar order for the ids we compare. */
+export const codePointOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Ranks every customer and fills each collector's list up to their daily capacity; what does not fit,
@@ -257,7 +296,8 @@ export function buildWorklists(
 ): WorklistEntry[] {
   const capacity = new Map(collectors.map((c) => [c.collectorId, c.dailyCapacity]));
   const entries = customers.map((c) => scoreCustomer(asOf, c, strategy, baseCurrency));
-  const byScore = (a: WorklistEntry, b: WorklistEntry) => b.score - a.score || a.customerId.localeCompare(b.customerId);
+  // ties break on the customer id in code-point order, as DuckDB orders varchar (the fast build ranks in SQL)
+  const byScore = (a: WorklistEntry, b: WorklistEntry) => b.score - a.score || codePointOrder(a.customerId, b.customerId);
   const used = new Map<string, number>();
   const team: WorklistEntry[] = [];
   for (const e of entries.filter((x) => x.queue === 'collector' || x.queue === 'team').sort(byScore)) {
