@@ -165,16 +165,34 @@ export function decideCustomer(
   baseCurrency: string,
 ): Omit<WorklistEntry, 'items'> {
   const horizon = strategy.horizonDays;
-  // once per item: the same probability feeds the totals, the value, and the riskiest-item reason
-  const riskOf = new Map(itemList.map((i) => [i, itemRisk(i, horizon)]));
-  const risk = (i: DecisionItem) => riskOf.get(i) ?? 0;
-  const items = itemList.map((i, k) => ({ i, s: statuses[k] ?? 'actionable' }));
-  const actionable = items.filter((x) => x.s === 'actionable' && x.i.openBase > 0).map((x) => x.i);
-  const totalOpen = itemList.reduce((a, i) => a + i.openBase, 0);
-  const totalOverdue = itemList.filter((i) => i.daysPastDue > 0).reduce((a, i) => a + i.openBase, 0);
-  const totalAtRisk = actionable.reduce((a, i) => a + i.openBase * risk(i), 0);
-  const maxDpd = actionable.reduce((m, i) => Math.max(m, i.daysPastDue), Number.NEGATIVE_INFINITY);
   const treatment = treatmentFor(strategy, c.segment, c.riskClass);
+  // One pass per quantity over item indices, in item order (sums keep their order, so totals stay the same
+  // to the last bit): this runs for every customer of the book on every build.
+  const n = itemList.length;
+  // once per item: the same probability feeds the totals, the value, and the riskiest-item reason
+  const risk: number[] = new Array<number>(n);
+  const actionable: number[] = [];
+  let totalOpen = 0;
+  let totalOverdue = 0;
+  for (let k = 0; k < n; k += 1) {
+    const i = itemList[k] as DecisionItem;
+    risk[k] = itemRisk(i, horizon);
+    totalOpen += i.openBase;
+    if (i.daysPastDue > 0) totalOverdue += i.openBase;
+    if ((statuses[k] ?? 'actionable') === 'actionable' && i.openBase > 0) actionable.push(k);
+  }
+  const item = (k: number) => itemList[k] as DecisionItem;
+  const riskOf = (k: number) => risk[k] ?? 0;
+  let totalAtRisk = 0;
+  let maxDpd = Number.NEGATIVE_INFINITY;
+  // items past a step of the treatment drive the contact
+  const due: number[] = [];
+  for (const k of actionable) {
+    const i = item(k);
+    totalAtRisk += i.openBase * riskOf(k);
+    maxDpd = Math.max(maxDpd, i.daysPastDue);
+    if (stepAt(treatment.steps, i.daysPastDue) !== undefined) due.push(k);
+  }
   const step = actionable.length ? stepAt(treatment.steps, maxDpd) : undefined;
 
   let channel: string = step?.channel ?? 'email';
@@ -185,8 +203,8 @@ export function decideCustomer(
   }
   // Items past a step of the treatment drive the contact; items not yet due ride along (one call
   // covers all of a customer's items) at the strategy's pre-due uplift.
-  const due = actionable.filter((i) => stepAt(treatment.steps, i.daysPastDue) !== undefined);
-  const gross = due.length ? actionable.reduce((a, i) => a + i.openBase * risk(i) * upliftAt(strategy, i.daysPastDue), 0) : 0;
+  let gross = 0;
+  if (due.length) for (const k of actionable) gross += item(k).openBase * riskOf(k) * upliftAt(strategy, item(k).daysPastDue);
   let value = gross - (strategy.effort[channel as keyof typeof strategy.effort] ?? 0);
 
   const reasons: string[] = [];
@@ -200,10 +218,15 @@ export function decideCustomer(
     value *= b.promiseDueToday;
     boosts.push('a promise to pay falls due today: check the payment arrived');
   }
-  const crossed = actionable.flatMap((i) => treatment.steps.filter((s) => s.fromDays === i.daysPastDue).map((s) => s.name));
-  if (crossed.length) {
+  // the first step (in item order) an actionable item reaches exactly today
+  let crossed: string | undefined;
+  for (let x = 0; x < actionable.length && crossed === undefined; x += 1) {
+    const dpd = item(actionable[x] as number).daysPastDue;
+    crossed = treatment.steps.find((s) => s.fromDays === dpd)?.name;
+  }
+  if (crossed !== undefined) {
     value *= b.stepCrossedToday;
-    boosts.push(`reached the "${crossed[0]}" step today`);
+    boosts.push(`reached the "${crossed}" step today`);
   }
   if (c.creditLimitBase !== null && c.creditLimitBase > 0 && c.exposureBase > c.creditLimitBase) {
     value *= b.overCreditLimit;
@@ -214,19 +237,32 @@ export function decideCustomer(
     boosts.push(`risk score fell from ${c.previousScore} to ${c.score} in the last month`);
   }
   if (actionable.length) {
-    const overdue = actionable.filter((i) => i.daysPastDue > 0);
+    let overdueSum = 0;
+    let overdueCount = 0;
+    let actionableSum = 0;
+    for (const k of actionable) {
+      const i = item(k);
+      actionableSum += i.openBase;
+      if (i.daysPastDue > 0) {
+        overdueSum += i.openBase;
+        overdueCount += 1;
+      }
+    }
     reasons.push(
-      overdue.length
-        ? `${money(overdue.reduce((a, i) => a + i.openBase, 0), baseCurrency)} overdue on ${overdue.length} invoice${overdue.length > 1 ? 's' : ''}, oldest ${maxDpd} days past due`
-        : `${money(actionable.reduce((a, i) => a + i.openBase, 0), baseCurrency)} falling due, earliest in ${-maxDpd} days`,
+      overdueCount
+        ? `${money(overdueSum, baseCurrency)} overdue on ${overdueCount} invoice${overdueCount > 1 ? 's' : ''}, oldest ${maxDpd} days past due`
+        : `${money(actionableSum, baseCurrency)} falling due, earliest in ${-maxDpd} days`,
     );
   }
   reasons.push(...boosts);
-  const riskiest = due.reduce<DecisionItem | undefined>((best, i) => (!best || i.openBase * risk(i) > best.openBase * risk(best) ? i : best), undefined);
-  if (riskiest && risk(riskiest) > 0) {
+  // the first due item holding the most money at risk
+  let riskiest = -1;
+  for (const k of due) if (riskiest < 0 || item(k).openBase * riskOf(k) > item(riskiest).openBase * riskOf(riskiest)) riskiest = k;
+  if (riskiest >= 0 && riskOf(riskiest) > 0) {
+    const r = item(riskiest);
     reasons.push(
-      `model: ${pct(risk(riskiest))} chance the ${money(riskiest.openBase, baseCurrency)} of invoice ${riskiest.invoiceId} is still unpaid on ${addDays(asOf, horizon)}` +
-        ` (median expected payment ${addDays(asOf, riskiest.payDays.p50)})`,
+      `model: ${pct(riskOf(riskiest))} chance the ${money(r.openBase, baseCurrency)} of invoice ${r.invoiceId} is still unpaid on ${addDays(asOf, horizon)}` +
+        ` (median expected payment ${addDays(asOf, r.payDays.p50)})`,
     );
   }
 
@@ -236,14 +272,14 @@ export function decideCustomer(
   const recentlyContacted =
     contactedDaysAgo !== null && contactedDaysAgo < strategy.suppression.recentContactDays && !c.brokenPromiseDate && !c.promiseDueToday;
   if (!actionable.length) {
-    const disputed = items.find((x) => x.s === 'disputed');
+    const disputed = itemList[statuses.indexOf('disputed')];
     if (disputed) {
       queue = 'dispute_owner';
-      suppressedBy = `all open items disputed (${disputed.i.dispute?.cause ?? 'dispute'}); routed to ${disputed.i.dispute?.owner ?? 'the dispute owner'}`;
+      suppressedBy = `all open items disputed (${disputed.dispute?.cause ?? 'dispute'}); routed to ${disputed.dispute?.owner ?? 'the dispute owner'}`;
     } else {
       queue = 'suppressed';
-      const promised = items.find((x) => x.s === 'promised');
-      suppressedBy = promised ? `promise to pay due ${promised.i.promisedDate ?? c.accountPromiseDate}` : 'nothing open to collect';
+      const promised = itemList[statuses.indexOf('promised')];
+      suppressedBy = promised ? `promise to pay due ${promised.promisedDate ?? c.accountPromiseDate}` : 'nothing open to collect';
     }
   } else if (!step) {
     queue = 'suppressed';

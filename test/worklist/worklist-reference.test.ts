@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeWorklistBenchData } from '../../bench/worklist-data.ts';
 import { loadStrategy } from '../../scoring/strategy.ts';
-import { buildWorklists } from '../../scoring/worklist.ts';
+import { buildWorklists as previousBuildWorklists } from './worklist-previous.ts';
 import { loadWorklistInputs, writeWorklists } from '../../scoring/worklist/build.ts';
 import { buildAndStoreWorklists } from '../../scoring/worklist/pack.ts';
 import { tempWarehouse, type TestWarehouse } from '../helpers/warehouse.ts';
 
-// The set-based build (pack.ts) must store exactly what the object path stores: loadWorklistInputs →
-// buildWorklists → writeWorklists, the implementation it replaced and that evaluate:worklist still replays.
+// The set-based build (pack.ts) must store exactly what the previous implementation stored: loadWorklistInputs →
+// buildWorklists → writeWorklists, with the scoring of worklist-previous.ts (scoring/worklist.ts before this
+// build, verbatim) — so the test catches a change in the SQL packing and ranking and in the rewritten decision.
 const AS_OF = '2026-10-30';
 const strategy = loadStrategy();
 let t: TestWarehouse;
@@ -18,7 +19,7 @@ const stored = async () =>
 
 async function referenceBuild() {
   const { customers, collectors } = await loadWorklistInputs(t.wh, AS_OF, 'USD', strategy);
-  const entries = buildWorklists(AS_OF, customers, collectors, strategy, 'USD');
+  const entries = previousBuildWorklists(AS_OF, customers, collectors, strategy, 'USD');
   await writeWorklists(t.wh, AS_OF, 'USD', strategy, entries, '2026-10-30T06:00:00');
 }
 
