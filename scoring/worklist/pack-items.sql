@@ -40,7 +40,9 @@ statused as (
               else 0 end::utinyint as status
   from items i
 )
-select s.customer_id, s.invoice_id, s.due_date, s.open_base, s.days_past_due, s.p_write_off, s.pay10, s.pay50, s.pay90, s.status,
+-- seq: the item's place in customer order and, within a customer, the stored list's order (due date, then
+-- invoice id); everything after this statement orders by this one integer instead of sorting strings again
+select row_number() over (order by s.customer_id, s.due_date, s.invoice_id) as seq, s.customer_id, s.invoice_id, s.due_date, s.open_base, s.days_past_due, s.p_write_off, s.pay10, s.pay50, s.pay90, s.status,
        s.dispute_cause, s.dispute_owner, s.promised_date, e.exposure,
        '{"invoiceId":' || json_text(s.invoice_id) || ',"openAmount":' || json_text(s.open_amount) || ',"currency":' || json_text(s.currency)
        || ',"dueDate":' || json_text(s.due_date) || ',"daysPastDue":' || s.days_past_due::varchar

@@ -79,59 +79,57 @@ const DECISION_COLUMNS = `customer_id varchar, collector_id varchar, queue varch
  */
 async function decideAll(conn: DuckDBConnection, asOf: string, baseCurrency: string, strategy: Strategy, promises: PromiseState) {
   const context = (await conn.runAndReadAll(
-    `select x.*, p.cust_no::integer as cust_no, p.exposure from (${CUSTOMER_CONTEXT}) x join temp.main.worklist_pack_customers p on p.customer_id = x.customer_id
-     order by p.cust_no`,
+    `select x.*, p.first_seq::double as first_seq, p.last_seq::double as last_seq, p.exposure
+     from (${CUSTOMER_CONTEXT}) x join temp.main.worklist_pack_customers p on p.customer_id = x.customer_id
+     order by p.first_seq`,
     bindParams(CUSTOMER_CONTEXT, { as_of: asOf, base_currency: baseCurrency }),
-  )).getRowObjectsJson() as (ContextRow & { cust_no: number; exposure: number })[];
+  )).getRowObjectsJson() as (ContextRow & { first_seq: number; last_seq: number; exposure: number })[];
 
   await conn.run(`create or replace temp table worklist_decisions (${DECISION_COLUMNS})`);
   const app = await conn.createAppender('worklist_decisions', 'main', 'temp');
   const text = (v: string | null) => (v === null ? app.appendNull() : app.appendVarchar(v));
-  let next = 0; // index into context of the customer whose items come next
-  let current = -1; // customer number of the items collected so far
+  // items arrive in seq order: each customer's items are the contiguous run first_seq..last_seq of its context
+  // row; items of a customer without a context row are skipped (as the object path does)
+  let next = 0; // index into context of the customer whose items are being collected
   let items: DecisionItem[] = [];
   let statuses: ItemStatus[] = [];
-  const flush = () => {
-    // context rows are in customer-number order; customers without a context row are skipped (as the object path does)
-    while (next < context.length && (context[next]?.cust_no ?? 0) < current) next += 1;
-    const row = context[next];
-    if (row && row.cust_no === current) {
-      const e = decideCustomer(asOf, customerContext(row, promises, row.exposure), items, statuses, strategy, baseCurrency);
-      text(e.customerId);
-      text(e.collectorId);
-      app.appendVarchar(e.queue);
-      app.appendDouble(e.score);
-      app.appendDouble(e.totalOpen);
-      app.appendDouble(e.totalOverdue);
-      app.appendDouble(e.totalAtRisk);
-      app.appendInteger(e.maxDaysPastDue);
-      app.appendVarchar(e.action);
-      app.appendVarchar(e.channel);
-      app.appendVarchar(e.step);
-      app.appendVarchar(JSON.stringify(e.reasons));
-      text(e.suppressedBy);
-      app.endRow();
-    }
+  const flush = (row: ContextRow & { exposure: number }) => {
+    const e = decideCustomer(asOf, customerContext(row, promises, row.exposure), items, statuses, strategy, baseCurrency);
+    text(e.customerId);
+    text(e.collectorId);
+    app.appendVarchar(e.queue);
+    app.appendDouble(e.score);
+    app.appendDouble(e.totalOpen);
+    app.appendDouble(e.totalOverdue);
+    app.appendDouble(e.totalAtRisk);
+    app.appendInteger(e.maxDaysPastDue);
+    app.appendVarchar(e.action);
+    app.appendVarchar(e.channel);
+    app.appendVarchar(e.step);
+    app.appendVarchar(JSON.stringify(e.reasons));
+    text(e.suppressedBy);
+    app.endRow();
     items = [];
     statuses = [];
   };
   try {
     const result = await conn.stream(
-      `select p.cust_no::integer, i.invoice_id, i.open_base, i.days_past_due, i.p_write_off, i.pay10, i.pay50, i.pay90, i.status,
-              i.dispute_cause, i.dispute_owner, i.promised_date
-       from temp.main.worklist_pack_items i join temp.main.worklist_pack_customers p on p.customer_id = i.customer_id
-       order by p.cust_no, i.due_date, i.invoice_id`,
+      `select seq::double, invoice_id, open_base, days_past_due, p_write_off, pay10, pay50, pay90, status, dispute_cause, dispute_owner, promised_date
+       from temp.main.worklist_pack_items order by seq`,
     );
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      const [custNo, invoiceId, openBase, dpd, pWriteOff, p10, p50, p90, status, cause, owner, promised] = Array.from({ length: 12 }, (_, k) =>
+      const [seqs, invoiceId, openBase, dpd, pWriteOff, p10, p50, p90, status, cause, owner, promised] = Array.from({ length: 12 }, (_, k) =>
         chunk.getColumnVector(k),
       );
       for (let r = 0; r < chunk.rowCount; r += 1) {
-        const c = custNo?.getItem(r) as number;
-        if (c !== current) {
-          if (current >= 0) flush();
-          current = c;
+        const seq = seqs?.getItem(r) as number;
+        let row = context[next];
+        while (row && row.last_seq < seq) {
+          if (items.length) flush(row);
+          next += 1;
+          row = context[next];
         }
+        if (!row || seq < row.first_seq) continue;
         const s = STATUS[status?.getItem(r) as number] ?? 'actionable';
         items.push({
           invoiceId: invoiceId?.getItem(r) as string,
@@ -145,7 +143,8 @@ async function decideAll(conn: DuckDBConnection, asOf: string, baseCurrency: str
         statuses.push(s);
       }
     }
-    if (current >= 0) flush();
+    const last = context[next];
+    if (last && items.length) flush(last);
     app.flushSync();
   } finally {
     app.closeSync();
@@ -174,8 +173,8 @@ export async function buildAndStoreWorklists(
     await exec(conn, pack, { ...OPEN_ITEMS_PARAMS, as_of: asOf, base_currency: baseCurrency, grace_days: strategy.suppression.promiseGraceDays });
     await conn.run(
       `create or replace temp table worklist_pack_customers as
-       select customer_id, row_number() over (order by customer_id) as cust_no, any_value(exposure) as exposure,
-              '[' || string_agg(item_json, ',' order by due_date, invoice_id) || ']' as items_json
+       select customer_id, min(seq) as first_seq, max(seq) as last_seq, any_value(exposure) as exposure,
+              '[' || string_agg(item_json, ',' order by seq) || ']' as items_json
        from temp.main.worklist_pack_items group by customer_id`,
     );
     onPhase('pack');
