@@ -42,6 +42,37 @@ export interface WorklistBuildSummary {
 
 const STATUS: readonly ItemStatus[] = ['actionable', 'disputed', 'promised'];
 
+/** A column vector of the item stream (getItem is all the decision reads of it). */
+interface Column {
+  getItem(row: number): unknown;
+}
+
+/**
+ * An item of the decision stream. The invoice id is decoded from its vector only when read, which the
+ * decision does for one item per customer at most (the riskiest-item reason): decoding a string per item
+ * was the largest single cost of handing a million items to JavaScript.
+ */
+class StreamedItem implements DecisionItem {
+  readonly #ids: Column;
+  readonly #row: number;
+  constructor(
+    ids: Column,
+    row: number,
+    readonly openBase: number,
+    readonly daysPastDue: number,
+    readonly pWriteOff: number,
+    readonly payDays: DecisionItem['payDays'],
+    readonly dispute: DecisionItem['dispute'],
+    readonly promisedDate: string | null,
+  ) {
+    this.#ids = ids;
+    this.#row = row;
+  }
+  get invoiceId(): string {
+    return this.#ids.getItem(this.#row) as string;
+  }
+}
+
 /** Runs one statement with the named parameters it uses. */
 async function exec(conn: DuckDBConnection, text: string, params: Record<string, string | number>) {
   await conn.run(text, bindParams(text, params));
@@ -79,7 +110,9 @@ const DECISION_COLUMNS = `customer_id varchar, collector_id varchar, queue varch
  */
 async function decideAll(conn: DuckDBConnection, asOf: string, baseCurrency: string, strategy: Strategy, promises: PromiseState) {
   const context = (await conn.runAndReadAll(
-    `select x.*, p.first_seq::double as first_seq, p.last_seq::double as last_seq, p.exposure
+    // contact details are not part of the decision (the API reads them from customers): not decoded here
+    `select x.* replace (null::varchar as contact_name, null::varchar as email, null::varchar as phone),
+            p.first_seq::double as first_seq, p.last_seq::double as last_seq, p.exposure
      from (${CUSTOMER_CONTEXT}) x join temp.main.worklist_pack_customers p on p.customer_id = x.customer_id
      order by p.first_seq`,
     bindParams(CUSTOMER_CONTEXT, { as_of: asOf, base_currency: baseCurrency }),
@@ -121,6 +154,9 @@ async function decideAll(conn: DuckDBConnection, asOf: string, baseCurrency: str
       const [seqs, invoiceId, openBase, dpd, pWriteOff, p10, p50, p90, status, cause, owner, promised] = Array.from({ length: 12 }, (_, k) =>
         chunk.getColumnVector(k),
       );
+      // the item objects outlive this loop (a customer's items can span two chunks): their id column keeps
+      // the chunk, whose native memory holds the strings, reachable until they are decided
+      const ids: Column & { readonly chunk: unknown } = { chunk, getItem: (row) => invoiceId?.getItem(row) };
       for (let r = 0; r < chunk.rowCount; r += 1) {
         const seq = seqs?.getItem(r) as number;
         let row = context[next];
@@ -131,15 +167,18 @@ async function decideAll(conn: DuckDBConnection, asOf: string, baseCurrency: str
         }
         if (!row || seq < row.first_seq) continue;
         const s = STATUS[status?.getItem(r) as number] ?? 'actionable';
-        items.push({
-          invoiceId: invoiceId?.getItem(r) as string,
-          openBase: openBase?.getItem(r) as number,
-          daysPastDue: dpd?.getItem(r) as number,
-          pWriteOff: pWriteOff?.getItem(r) as number,
-          payDays: { p10: p10?.getItem(r) as number, p50: p50?.getItem(r) as number, p90: p90?.getItem(r) as number },
-          dispute: s === 'disputed' ? { cause: cause?.getItem(r) as string | null, owner: owner?.getItem(r) as string | null } : null,
-          promisedDate: promised?.getItem(r) as string | null,
-        });
+        items.push(
+          new StreamedItem(
+            ids,
+            r,
+            openBase?.getItem(r) as number,
+            dpd?.getItem(r) as number,
+            pWriteOff?.getItem(r) as number,
+            { p10: p10?.getItem(r) as number, p50: p50?.getItem(r) as number, p90: p90?.getItem(r) as number },
+            s === 'disputed' ? { cause: cause?.getItem(r) as string | null, owner: owner?.getItem(r) as string | null } : null,
+            promised?.getItem(r) as string | null,
+          ),
+        );
         statuses.push(s);
       }
     }
