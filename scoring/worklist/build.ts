@@ -1,7 +1,9 @@
 /**
- * Reads what the worklist needs at an as-of date (open items with their risk scores, disputes,
- * promises, contacts, customer scores), ranks it with the pure functions of ../worklist.ts and
- * writes one row per customer to worklist_items in a single transaction.
+ * The worklist's object path: reads what the worklist needs at an as-of date (open items with their risk
+ * scores, disputes, promises, contacts, customer scores) as one object per item, ranks it with the pure
+ * functions of ../worklist.ts and writes one row per customer to worklist_items in a single transaction.
+ * `evaluate:worklist` replays past dates through it (it needs every item); the pipeline's stage uses the
+ * set-based build of pack.ts, which stores the same rows.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../../core/warehouse.ts';

@@ -15,6 +15,8 @@ create or replace temp macro json_text(s) as
 create or replace temp macro json_number(x) as
   case when x is null or isnan(x) or isinf(x) then 'null'
        when x = 0 then '0'
+       -- integers JavaScript prints digit for digit (below 2^53 every integral double is exact)
+       when x = trunc(x) and abs(x) < 9007199254740992 then x::bigint::varchar
        when x = trunc(x) and abs(x) < 1e21 then regexp_replace(to_json(x)::varchar, '\.0$', '')
        when abs(x) >= 1e21 then replace(to_json(x)::varchar, 'e', 'e+')
        else to_json(x)::varchar end;
