@@ -1,7 +1,7 @@
 /**
  * The worklist bench (issue 8: all worklists for 1M open invoices and 500 collectors in under 30 s):
- * on a synthetic warehouse (worklist-data.ts) it times the worklists stage's work — read the inputs,
- * rank, write worklist_items — against a raw DuckDB baseline measured in the same process on the same
+ * on a synthetic warehouse (worklist-data.ts) it times the worklists stage's work — pack the items,
+ * decide per customer, rank and write worklist_items — against a raw DuckDB baseline measured in the same process on the same
  * data: one statement that reads the same open items and scores, sums the amount at risk per customer,
  * packs the items as JSON, ranks customers per collector and stores the table. Both run after the
  * persisted balance segments are built (the pipeline's models stage does that before the worklists).
