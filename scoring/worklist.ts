@@ -28,6 +28,16 @@ export interface WorkItemInput {
   readonly promisedDate: string | null;
 }
 
+export type ItemStatus = 'actionable' | 'disputed' | 'promised';
+
+/** What the per-customer decision reads of an item; the stored item list (`WorklistEntry.items`) needs the rest. */
+export type DecisionItem = Pick<WorkItemInput, 'invoiceId' | 'openBase' | 'daysPastDue' | 'pWriteOff' | 'payDays' | 'promisedDate'> & {
+  readonly dispute: { readonly cause: string | null; readonly owner: string | null } | null;
+};
+
+/** The customer-level inputs of the decision (everything of CustomerInput but its items). */
+export type CustomerContext = Omit<CustomerInput, 'items'>;
+
 export interface CustomerInput {
   readonly customerId: string;
   readonly name: string;
@@ -111,24 +121,78 @@ export function itemRisk(item: Pick<WorkItemInput, 'daysPastDue' | 'pWriteOff' |
   return pUnpaidAfter(item.payDays, item.pWriteOff, horizonDays);
 }
 
+/**
+ * An item's state for the worklist: disputed, waiting for a promised date (its own promise or one on the
+ * whole account, until `promiseGraceDays` after the date), or actionable. The fast build computes the same
+ * rule in SQL (worklist/pack-items.sql) for the stored item list; test/worklist/worklist-reference.test.ts
+ * holds the two to the same output.
+ */
+export function itemStatus(asOf: string, i: Pick<DecisionItem, 'dispute' | 'promisedDate'>, accountPromiseDate: string | null, strategy: Strategy): ItemStatus {
+  if (i.dispute) return 'disputed';
+  const promised = i.promisedDate ?? accountPromiseDate;
+  if (promised && daysBetween(asOf, promised) + strategy.suppression.promiseGraceDays >= 0) return 'promised';
+  return 'actionable';
+}
+
 export function scoreCustomer(asOf: string, c: CustomerInput, strategy: Strategy, baseCurrency: string): WorklistEntry {
-  const status = (i: WorkItemInput): 'actionable' | 'disputed' | 'promised' => {
-    if (i.dispute) return 'disputed';
-    const promised = i.promisedDate ?? c.accountPromiseDate;
-    if (promised && daysBetween(asOf, promised) + strategy.suppression.promiseGraceDays >= 0) return 'promised';
-    return 'actionable';
+  const statuses = c.items.map((i) => itemStatus(asOf, i, c.accountPromiseDate, strategy));
+  const decision = decideCustomer(asOf, c, c.items, statuses, strategy, baseCurrency);
+  return {
+    ...decision,
+    items: c.items.map((i, k) => ({
+      invoiceId: i.invoiceId,
+      openAmount: i.openDoc,
+      currency: i.currency,
+      dueDate: i.dueDate,
+      daysPastDue: i.daysPastDue,
+      pLate: i.pLate,
+      pLate30: i.pLate30,
+      status: statuses[k] ?? 'actionable',
+    })),
   };
+}
+
+/**
+ * Everything of a customer's worklist entry but its item list: value, action, reasons and queue, from the
+ * customer's context, its items (in due-date order) and each item's status (`statuses[k]` for `items[k]`).
+ */
+export function decideCustomer(
+  asOf: string,
+  c: CustomerContext,
+  itemList: readonly DecisionItem[],
+  statuses: readonly ItemStatus[],
+  strategy: Strategy,
+  baseCurrency: string,
+): Omit<WorklistEntry, 'items'> {
   const horizon = strategy.horizonDays;
-  // once per item: the same probability feeds the totals, the value, and the riskiest-item reason
-  const riskOf = new Map(c.items.map((i) => [i, itemRisk(i, horizon)]));
-  const risk = (i: WorkItemInput) => riskOf.get(i) ?? 0;
-  const items = c.items.map((i) => ({ i, s: status(i) }));
-  const actionable = items.filter((x) => x.s === 'actionable' && x.i.openBase > 0).map((x) => x.i);
-  const totalOpen = c.items.reduce((a, i) => a + i.openBase, 0);
-  const totalOverdue = c.items.filter((i) => i.daysPastDue > 0).reduce((a, i) => a + i.openBase, 0);
-  const totalAtRisk = actionable.reduce((a, i) => a + i.openBase * risk(i), 0);
-  const maxDpd = actionable.reduce((m, i) => Math.max(m, i.daysPastDue), Number.NEGATIVE_INFINITY);
   const treatment = treatmentFor(strategy, c.segment, c.riskClass);
+  // One pass per quantity over item indices, in item order (sums keep their order, so totals stay the same
+  // to the last bit): this runs for every customer of the book on every build.
+  const n = itemList.length;
+  // once per item: the same probability feeds the totals, the value, and the riskiest-item reason
+  const risk: number[] = new Array<number>(n);
+  const actionable: number[] = [];
+  let totalOpen = 0;
+  let totalOverdue = 0;
+  for (let k = 0; k < n; k += 1) {
+    const i = itemList[k] as DecisionItem;
+    risk[k] = itemRisk(i, horizon);
+    totalOpen += i.openBase;
+    if (i.daysPastDue > 0) totalOverdue += i.openBase;
+    if ((statuses[k] ?? 'actionable') === 'actionable' && i.openBase > 0) actionable.push(k);
+  }
+  const item = (k: number) => itemList[k] as DecisionItem;
+  const riskOf = (k: number) => risk[k] ?? 0;
+  let totalAtRisk = 0;
+  let maxDpd = Number.NEGATIVE_INFINITY;
+  // items past a step of the treatment drive the contact
+  const due: number[] = [];
+  for (const k of actionable) {
+    const i = item(k);
+    totalAtRisk += i.openBase * riskOf(k);
+    maxDpd = Math.max(maxDpd, i.daysPastDue);
+    if (stepAt(treatment.steps, i.daysPastDue) !== undefined) due.push(k);
+  }
   const step = actionable.length ? stepAt(treatment.steps, maxDpd) : undefined;
 
   let channel: string = step?.channel ?? 'email';
@@ -139,8 +203,8 @@ export function scoreCustomer(asOf: string, c: CustomerInput, strategy: Strategy
   }
   // Items past a step of the treatment drive the contact; items not yet due ride along (one call
   // covers all of a customer's items) at the strategy's pre-due uplift.
-  const due = actionable.filter((i) => stepAt(treatment.steps, i.daysPastDue) !== undefined);
-  const gross = due.length ? actionable.reduce((a, i) => a + i.openBase * risk(i) * upliftAt(strategy, i.daysPastDue), 0) : 0;
+  let gross = 0;
+  if (due.length) for (const k of actionable) gross += item(k).openBase * riskOf(k) * upliftAt(strategy, item(k).daysPastDue);
   let value = gross - (strategy.effort[channel as keyof typeof strategy.effort] ?? 0);
 
   const reasons: string[] = [];
@@ -154,10 +218,15 @@ export function scoreCustomer(asOf: string, c: CustomerInput, strategy: Strategy
     value *= b.promiseDueToday;
     boosts.push('a promise to pay falls due today: check the payment arrived');
   }
-  const crossed = actionable.flatMap((i) => treatment.steps.filter((s) => s.fromDays === i.daysPastDue).map((s) => s.name));
-  if (crossed.length) {
+  // the first step (in item order) an actionable item reaches exactly today
+  let crossed: string | undefined;
+  for (let x = 0; x < actionable.length && crossed === undefined; x += 1) {
+    const dpd = item(actionable[x] as number).daysPastDue;
+    crossed = treatment.steps.find((s) => s.fromDays === dpd)?.name;
+  }
+  if (crossed !== undefined) {
     value *= b.stepCrossedToday;
-    boosts.push(`reached the "${crossed[0]}" step today`);
+    boosts.push(`reached the "${crossed}" step today`);
   }
   if (c.creditLimitBase !== null && c.creditLimitBase > 0 && c.exposureBase > c.creditLimitBase) {
     value *= b.overCreditLimit;
@@ -168,19 +237,32 @@ export function scoreCustomer(asOf: string, c: CustomerInput, strategy: Strategy
     boosts.push(`risk score fell from ${c.previousScore} to ${c.score} in the last month`);
   }
   if (actionable.length) {
-    const overdue = actionable.filter((i) => i.daysPastDue > 0);
+    let overdueSum = 0;
+    let overdueCount = 0;
+    let actionableSum = 0;
+    for (const k of actionable) {
+      const i = item(k);
+      actionableSum += i.openBase;
+      if (i.daysPastDue > 0) {
+        overdueSum += i.openBase;
+        overdueCount += 1;
+      }
+    }
     reasons.push(
-      overdue.length
-        ? `${money(overdue.reduce((a, i) => a + i.openBase, 0), baseCurrency)} overdue on ${overdue.length} invoice${overdue.length > 1 ? 's' : ''}, oldest ${maxDpd} days past due`
-        : `${money(actionable.reduce((a, i) => a + i.openBase, 0), baseCurrency)} falling due, earliest in ${-maxDpd} days`,
+      overdueCount
+        ? `${money(overdueSum, baseCurrency)} overdue on ${overdueCount} invoice${overdueCount > 1 ? 's' : ''}, oldest ${maxDpd} days past due`
+        : `${money(actionableSum, baseCurrency)} falling due, earliest in ${-maxDpd} days`,
     );
   }
   reasons.push(...boosts);
-  const riskiest = due.reduce<WorkItemInput | undefined>((best, i) => (!best || i.openBase * risk(i) > best.openBase * risk(best) ? i : best), undefined);
-  if (riskiest && risk(riskiest) > 0) {
+  // the first due item holding the most money at risk
+  let riskiest = -1;
+  for (const k of due) if (riskiest < 0 || item(k).openBase * riskOf(k) > item(riskiest).openBase * riskOf(riskiest)) riskiest = k;
+  if (riskiest >= 0 && riskOf(riskiest) > 0) {
+    const r = item(riskiest);
     reasons.push(
-      `model: ${pct(risk(riskiest))} chance the ${money(riskiest.openBase, baseCurrency)} of invoice ${riskiest.invoiceId} is still unpaid on ${addDays(asOf, horizon)}` +
-        ` (median expected payment ${addDays(asOf, riskiest.payDays.p50)})`,
+      `model: ${pct(riskOf(riskiest))} chance the ${money(r.openBase, baseCurrency)} of invoice ${r.invoiceId} is still unpaid on ${addDays(asOf, horizon)}` +
+        ` (median expected payment ${addDays(asOf, r.payDays.p50)})`,
     );
   }
 
@@ -190,14 +272,14 @@ export function scoreCustomer(asOf: string, c: CustomerInput, strategy: Strategy
   const recentlyContacted =
     contactedDaysAgo !== null && contactedDaysAgo < strategy.suppression.recentContactDays && !c.brokenPromiseDate && !c.promiseDueToday;
   if (!actionable.length) {
-    const disputed = items.find((x) => x.s === 'disputed');
+    const disputed = itemList[statuses.indexOf('disputed')];
     if (disputed) {
       queue = 'dispute_owner';
-      suppressedBy = `all open items disputed (${disputed.i.dispute?.cause ?? 'dispute'}); routed to ${disputed.i.dispute?.owner ?? 'the dispute owner'}`;
+      suppressedBy = `all open items disputed (${disputed.dispute?.cause ?? 'dispute'}); routed to ${disputed.dispute?.owner ?? 'the dispute owner'}`;
     } else {
       queue = 'suppressed';
-      const promised = items.find((x) => x.s === 'promised');
-      suppressedBy = promised ? `promise to pay due ${promised.i.promisedDate ?? c.accountPromiseDate}` : 'nothing open to collect';
+      const promised = itemList[statuses.indexOf('promised')];
+      suppressedBy = promised ? `promise to pay due ${promised.promisedDate ?? c.accountPromiseDate}` : 'nothing open to collect';
     }
   } else if (!step) {
     queue = 'suppressed';
@@ -222,27 +304,20 @@ export function scoreCustomer(asOf: string, c: CustomerInput, strategy: Strategy
     totalOpen: round2(totalOpen),
     totalOverdue: round2(totalOverdue),
     totalAtRisk: round2(totalAtRisk),
-    maxDaysPastDue: Number.isFinite(maxDpd) ? maxDpd : Math.max(0, ...c.items.map((i) => i.daysPastDue)),
+    maxDaysPastDue: Number.isFinite(maxDpd) ? maxDpd : Math.max(0, ...itemList.map((i) => i.daysPastDue)),
     action: queue === 'dispute_owner' ? 'resolve the dispute' : action,
     channel: queue === 'dispute_owner' ? 'dispute' : channel,
     step: step?.name ?? 'none',
     reasons: reasons.slice(0, 3),
     suppressedBy,
     contactable: actionable.length > 0 && !recentlyContacted,
-    items: items.map(({ i, s }) => ({
-      invoiceId: i.invoiceId,
-      openAmount: i.openDoc,
-      currency: i.currency,
-      dueDate: i.dueDate,
-      daysPastDue: i.daysPastDue,
-      pLate: i.pLate,
-      pLate30: i.pLate30,
-      status: s,
-    })),
   };
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** String order by UTF-16 code units: locale-independent, and DuckDB's varchar order for the ids we compare. */
+export const codePointOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Ranks every customer and fills each collector's list up to their daily capacity; what does not fit,
@@ -257,7 +332,8 @@ export function buildWorklists(
 ): WorklistEntry[] {
   const capacity = new Map(collectors.map((c) => [c.collectorId, c.dailyCapacity]));
   const entries = customers.map((c) => scoreCustomer(asOf, c, strategy, baseCurrency));
-  const byScore = (a: WorklistEntry, b: WorklistEntry) => b.score - a.score || a.customerId.localeCompare(b.customerId);
+  // ties break on the customer id in code-point order, as DuckDB orders varchar (the fast build ranks in SQL)
+  const byScore = (a: WorklistEntry, b: WorklistEntry) => b.score - a.score || codePointOrder(a.customerId, b.customerId);
   const used = new Map<string, number>();
   const team: WorklistEntry[] = [];
   for (const e of entries.filter((x) => x.queue === 'collector' || x.queue === 'team').sort(byScore)) {

@@ -1,19 +1,17 @@
 /**
- * Reads what the worklist needs at an as-of date (open items with their risk scores, disputes,
- * promises, contacts, customer scores), ranks it with the pure functions of ../worklist.ts and
- * writes one row per customer to worklist_items in a single transaction.
+ * The worklist's object path: reads what the worklist needs at an as-of date (open items with their risk
+ * scores, disputes, promises, contacts, customer scores) as one object per item, ranks it with the pure
+ * functions of ../worklist.ts and writes one row per customer to worklist_items in a single transaction.
+ * `evaluate:worklist` replays past dates through it (it needs every item); the pipeline's stage uses the
+ * set-based build of pack.ts, which stores the same rows.
  */
-import { readFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../../core/warehouse.ts';
-import { addDays } from '../../core/as-of.ts';
+import { CUSTOMER_CONTEXT, OPEN_DISPUTES, customerContext, loadPromiseState, type ContextRow } from './inputs.ts';
 import { queryModel } from '../../models/dag.ts';
-import { buildWorklists, type CollectorInput, type CustomerInput, type WorklistEntry, type WorkItemInput } from '../worklist.ts';
+import { codePointOrder, type CollectorInput, type CustomerInput, type WorklistEntry, type WorkItemInput } from '../worklist.ts';
 import type { Strategy } from '../strategy.ts';
 
-const sql = (name: string) => readFileSync(new URL(`./${name}.sql`, import.meta.url), 'utf8');
-const CUSTOMER_CONTEXT = sql('customer-context');
-const OPEN_DISPUTES = sql('open-disputes');
 
 interface ItemRow extends Record<string, unknown> {
   invoice_id: string;
@@ -57,48 +55,11 @@ export async function loadWorklistInputs(
     },
   );
   const disputes = await wh.all<{ invoice_id: string; dispute_id: string; cause: string; owner: string | null }>(OPEN_DISPUTES, { as_of: asOf });
-  const promises = await queryModel<{ customer_id: string; invoice_id: string | null; promised_date: string; outcome: string }>(
-    wh,
-    'int_promise_outcomes',
-    { as_of: asOf, tolerance_days: strategy.suppression.promiseGraceDays },
-    // a promise logged after the as-of date was not known then (replays of past dates must not see it)
-    { select: 'm.customer_id, m.invoice_id, m.promised_date::varchar as promised_date, m.outcome', tail: 'where m.created_date <= $as_of::date' },
-  );
-  const context = await wh.all<{
-    customer_id: string;
-    name: string;
-    collector_id: string | null;
-    segment: string | null;
-    strategic: boolean;
-    credit_limit_base: number | null;
-    contact_name: string | null;
-    email: string | null;
-    phone: string | null;
-    score: number | null;
-    risk_class: string | null;
-    previous_score: number | null;
-    last_contact_date: string | null;
-  }>(CUSTOMER_CONTEXT, { as_of: asOf, base_currency: baseCurrency });
+  const promises = await loadPromiseState(wh, asOf, strategy);
+  const context = await wh.all<ContextRow>(CUSTOMER_CONTEXT, { as_of: asOf, base_currency: baseCurrency });
   const collectors = await wh.all<{ collector_id: string; daily_capacity: number }>('select collector_id, daily_capacity from collectors');
 
   const disputeOf = new Map(disputes.map((d) => [d.invoice_id, d]));
-  const invoicePromise = new Map<string, string>();
-  const accountPromise = new Map<string, string>();
-  const broken = new Map<string, string>();
-  const dueToday = new Set<string>();
-  const brokenSince = addDays(asOf, -30);
-  for (const p of promises) {
-    if (p.outcome === 'open') {
-      const target = p.invoice_id ? invoicePromise : accountPromise;
-      const key = p.invoice_id ?? p.customer_id;
-      const prev = target.get(key);
-      if (!prev || p.promised_date > prev) target.set(key, p.promised_date);
-      if (p.promised_date === asOf) dueToday.add(p.customer_id);
-    } else if (p.outcome === 'broken' && p.promised_date >= brokenSince) {
-      const prev = broken.get(p.customer_id);
-      if (!prev || p.promised_date > prev) broken.set(p.customer_id, p.promised_date);
-    }
-  }
   const itemsOf = new Map<string, WorkItemInput[]>();
   const exposureOf = new Map<string, number>();
   for (const r of items) {
@@ -117,31 +78,14 @@ export async function loadWorklistInputs(
       pWriteOff: r.p_write_off,
       payDays: { p10: r.pay10, p50: r.pay50, p90: r.pay90 },
       dispute: d ? { disputeId: d.dispute_id, cause: d.cause, owner: d.owner } : null,
-      promisedDate: invoicePromise.get(r.invoice_id) ?? null,
+      promisedDate: promises.invoicePromise.get(r.invoice_id) ?? null,
     });
     itemsOf.set(r.customer_id, list);
   }
-  for (const list of itemsOf.values()) list.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.invoiceId.localeCompare(b.invoiceId));
+  for (const list of itemsOf.values()) list.sort((a, b) => codePointOrder(a.dueDate, b.dueDate) || codePointOrder(a.invoiceId, b.invoiceId));
   const customers: CustomerInput[] = context
     .filter((c) => itemsOf.has(c.customer_id))
-    .map((c) => ({
-      customerId: c.customer_id,
-      name: c.name,
-      collectorId: c.collector_id,
-      segment: c.segment,
-      riskClass: c.risk_class,
-      score: c.score === null ? null : Number(c.score),
-      previousScore: c.previous_score === null ? null : Number(c.previous_score),
-      strategic: Boolean(c.strategic),
-      creditLimitBase: c.credit_limit_base === null ? null : Number(c.credit_limit_base),
-      exposureBase: exposureOf.get(c.customer_id) ?? 0,
-      contact: { name: c.contact_name, email: c.email, phone: c.phone },
-      lastContactDate: c.last_contact_date,
-      brokenPromiseDate: broken.get(c.customer_id) ?? null,
-      accountPromiseDate: accountPromise.get(c.customer_id) ?? null,
-      promiseDueToday: dueToday.has(c.customer_id),
-      items: itemsOf.get(c.customer_id) ?? [],
-    }));
+    .map((c) => ({ ...customerContext(c, promises, exposureOf.get(c.customer_id) ?? 0), items: itemsOf.get(c.customer_id) ?? [] }));
   return {
     customers,
     collectors: collectors.map((c) => ({ collectorId: c.collector_id, dailyCapacity: Number(c.daily_capacity) })),
@@ -214,9 +158,5 @@ export async function writeWorklists(
   });
 }
 
-export async function buildAndStoreWorklists(wh: Warehouse, asOf: string, baseCurrency: string, strategy: Strategy, builtAt: string) {
-  const { customers, collectors } = await loadWorklistInputs(wh, asOf, baseCurrency, strategy);
-  const entries = buildWorklists(asOf, customers, collectors, strategy, baseCurrency);
-  await writeWorklists(wh, asOf, baseCurrency, strategy, entries, builtAt);
-  return entries;
-}
+// the pipeline's build (set-based, same output); kept importable from here where callers always found it
+export { buildAndStoreWorklists } from './pack.ts';
