@@ -11,13 +11,15 @@ import type { Warehouse } from '../../core/warehouse.ts';
 import { buildItems, type BuiltItems } from './build-items.ts';
 import { bestTimingScale, learnCalibration, type Calibration, type CalibrationObs } from './calibration.ts';
 import { loadActualReceipts } from './inputs.ts';
-import { componentByWeek, rescaleTiming, sampleComponent, type SimItems } from './simulate.ts';
+import { componentByWeek, drawsFor, rescaleTiming, sampleComponent, type SimItems } from './simulate.ts';
+import { dateOfDay } from './weeks.ts';
 import { forecastFromItems, prepareForecast, type CashForecast, type PreparedForecast, type ScoreSource } from './uncalibrated.ts';
 
 /** Calibration and backtest origins are 4 weeks apart. */
 export const ORIGIN_STEP_DAYS = 28;
 /** Origins with less history than this before them are skipped: the risk model has nothing to learn from. */
 const MIN_HISTORY_DAYS = 91;
+/** Draws of an earlier origin's forecast (fewer for very large portfolios, as for the forecast itself: simulate.ts drawsFor). */
 const CALIBRATION_DRAWS = 500;
 /** Open AR items per origin the timing search evaluates (a systematic sample beyond that). */
 const TIMING_SAMPLE = 50_000;
@@ -98,7 +100,7 @@ export class PastOrigins {
     if (!f) {
       const s = this.settings;
       f = forecastFromItems(
-        { asOf: origin, weeks: s.weeks, baseCurrency: s.baseCurrency, currency: s.currency, draws: s.draws ?? CALIBRATION_DRAWS, lines: false },
+        { asOf: origin, weeks: s.weeks, baseCurrency: s.baseCurrency, currency: s.currency, draws: s.draws ?? drawsFor(o.built.items.n, CALIBRATION_DRAWS), lines: false },
         rescaleTiming(o.built.items, timingScale, 'open_ar'), o.built.refs, o.built.firstWeekDay, o.built.notes, o.built.weekendRoll,
       );
       this.forecasts.set(key, f);
@@ -108,9 +110,11 @@ export class PastOrigins {
 
   /** The weeks of `origin`'s forecast that had fully elapsed by `knownAt`, with the receipts received in them. */
   private async actualsKnownAt(origin: string, knownAt: string): Promise<Actual[]> {
-    const f = await this.forecastAt(origin);
-    if (!f) return [];
-    const elapsed = f.weeks.filter((w) => addDays(w.weekStart, 6) <= knownAt);
+    const o = await this.originAt(origin);
+    if (!o) return [];
+    // the forecast's weeks from its first Monday: no simulation needed to know which weeks have elapsed
+    const weeks = Array.from({ length: this.settings.weeks }, (_, k) => ({ weekStart: dateOfDay(o.built.firstWeekDay + 7 * k), horizon: k + 1 }));
+    const elapsed = weeks.filter((w) => addDays(w.weekStart, 6) <= knownAt);
     const last = elapsed[elapsed.length - 1];
     if (!last) return [];
     const rows = new Map(
