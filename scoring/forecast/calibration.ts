@@ -13,7 +13,7 @@
  * - Level per horizon group and per source of cash, each ratio clamped to 0.8–1.25 so one odd quarter
  *   cannot swing the forecast. Open AR: Σ receipts applied to the invoices open at each earlier origin ÷
  *   Σ their expected receipts (with the timing above); it corrects what the days-to-pay and write-off
- *   model get wrong about known invoices, which is stable from one quarter to the next (×0.94–1.06 at
+ *   model get wrong about known invoices, which is stable from one quarter to the next (×0.93–1.06 at
  *   every origin of two backtest windows). Orders + new business: only half of (Σ the other receipts ÷
  *   Σ their expected amount − 1), because that error is the invoicing run-rate's (plus cash never applied
  *   to an invoice) and carries over only partly: in the demo's growth months levelling it fully took
