@@ -38,7 +38,7 @@ if (!/^\d{4}-\d{2}-\d{2}$/.test(lastOrigin) || lastOrigin > addDays(latest, -7 *
 }
 const origins = Array.from({ length: nOrigins }, (_, k) => addDays(lastOrigin, -28 * (nOrigins - 1 - k)));
 // keepModels: the models trained for the origins go to risk_model_store, as the pipeline's would
-const past = new PastOrigins(wh, { baseCurrency: base, currency: null, weeks: WEEKS, draws: Number(values.draws), keepModels: true });
+const past = new PastOrigins(wh, { baseCurrency: base, currency: null, weeks: WEEKS, draws: Number(values.draws), keepModels: true, keepPrepared: true });
 
 type Method = 'model' | 'uncalibrated' | 'due_date' | 'average_days' | 'seasonal_naive';
 const METHODS: Method[] = ['model', 'uncalibrated', 'due_date', 'average_days', 'seasonal_naive'];

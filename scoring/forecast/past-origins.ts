@@ -32,6 +32,12 @@ export interface PastOriginSettings {
   readonly scores?: ScoreSource;
   /** Keep the risk models trained for these origins (risk_model_store) so later runs reuse them. */
   readonly keepModels?: boolean;
+  /**
+   * Keep each origin's scores and inputs for `preparedAt` (the backtest forecasts the origins themselves).
+   * Off by default: the calibration needs only the simulation items, and a million open invoices' score
+   * objects at six origins are gigabytes of heap.
+   */
+  readonly keepPrepared?: boolean;
 }
 
 export interface OriginWeek extends CalibrationObs {
@@ -44,7 +50,8 @@ export interface OriginWeek extends CalibrationObs {
 }
 
 interface Origin {
-  readonly prepared: PreparedForecast;
+  /** null unless the settings keep it (keepPrepared). */
+  readonly prepared: PreparedForecast | null;
   readonly built: BuiltItems;
 }
 
@@ -88,7 +95,8 @@ export class PastOrigins {
     // date at most 4 weeks earlier (never later), so origins 4 weeks apart train every other one
     const prepared = await prepareForecast(this.wh, origin, s.baseCurrency, s.scores ?? 'stored-or-score', { reuseMaxAgeDays: MODEL_MAX_AGE_DAYS, keepModel: s.keepModels ?? false });
     const built = buildItems(prepared.scores, prepared.inputs, { asOf: origin, weeks: s.weeks, baseCurrency: s.baseCurrency, currency: s.currency, daysParams: prepared.daysParams });
-    return { prepared, built };
+    // the drill-down refs (one object per invoice) serve only lines, which earlier origins never produce
+    return { prepared: s.keepPrepared ? prepared : null, built: s.keepPrepared ? built : { ...built, refs: [] } };
   }
 
   /** The uncalibrated forecast made at `origin` (open AR timing stretched by `timingScale`); null without enough history. */
