@@ -8,7 +8,9 @@
  * date, (b) paid after the customer's average days to pay, (c) seasonal naive on weekly receipts (the same
  * week a year earlier); the uncalibrated model is printed too, to show what the calibration adds.
  *
- * Usage: npm run evaluate:forecast -- [--db FILE] [--origins N] [--draws N] [--calibration-origins N]
+ * Usage: npm run evaluate:forecast -- [--db FILE] [--origins N] [--draws N] [--calibration-origins N] [--last-origin YYYY-MM-DD]
+ *   (--last-origin: the latest origin, default 13 weeks before the latest date in the data; an earlier one
+ *   backtests an earlier window)
  */
 import { parseArgs } from 'node:util';
 import { addDays, latestDataDate } from '../../core/as-of.ts';
@@ -21,7 +23,7 @@ import { PastOrigins } from './past-origins.ts';
 import { dateOfDay, dayNumber, isoWeekStartDay } from './weeks.ts';
 
 const { values } = parseArgs({
-  options: { db: { type: 'string' }, origins: { type: 'string', default: '6' }, draws: { type: 'string', default: '1000' }, 'calibration-origins': { type: 'string', default: String(DEFAULT_CALIBRATION_ORIGINS) } },
+  options: { db: { type: 'string' }, origins: { type: 'string', default: '6' }, draws: { type: 'string', default: '1000' }, 'calibration-origins': { type: 'string', default: String(DEFAULT_CALIBRATION_ORIGINS) }, 'last-origin': { type: 'string' } },
 });
 const config = loadConfig(process.env, values.db ? { dbPath: values.db } : {});
 const wh = await Warehouse.open(config.dbPath);
@@ -30,9 +32,13 @@ const base = config.baseCurrency;
 const latest = await latestDataDate(wh);
 const nOrigins = Math.max(1, Number(values.origins));
 const calOrigins = Math.max(0, Number(values['calibration-origins']));
-const origins = Array.from({ length: nOrigins }, (_, k) => addDays(latest, -7 * WEEKS - 28 * (nOrigins - 1 - k)));
+const lastOrigin = values['last-origin'] ?? addDays(latest, -7 * WEEKS);
+if (!/^\d{4}-\d{2}-\d{2}$/.test(lastOrigin) || lastOrigin > addDays(latest, -7 * WEEKS)) {
+  throw new Error(`--last-origin must be a date YYYY-MM-DD at least 13 weeks before the latest date in the data (${latest})`);
+}
+const origins = Array.from({ length: nOrigins }, (_, k) => addDays(lastOrigin, -28 * (nOrigins - 1 - k)));
 // keepModels: the models trained for the origins go to risk_model_store, as the pipeline's would
-const past = new PastOrigins(wh, { baseCurrency: base, currency: null, weeks: WEEKS, draws: Number(values.draws), keepModels: true });
+const past = new PastOrigins(wh, { baseCurrency: base, currency: null, weeks: WEEKS, draws: Number(values.draws), keepModels: true, keepPrepared: true });
 
 type Method = 'model' | 'uncalibrated' | 'due_date' | 'average_days' | 'seasonal_naive';
 const METHODS: Method[] = ['model', 'uncalibrated', 'due_date', 'average_days', 'seasonal_naive'];

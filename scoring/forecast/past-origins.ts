@@ -11,13 +11,15 @@ import type { Warehouse } from '../../core/warehouse.ts';
 import { buildItems, type BuiltItems } from './build-items.ts';
 import { bestTimingScale, learnCalibration, type Calibration, type CalibrationObs } from './calibration.ts';
 import { loadActualReceipts } from './inputs.ts';
-import { componentByWeek, rescaleTiming, sampleComponent, type SimItems } from './simulate.ts';
+import { componentByWeek, drawsFor, rescaleTiming, sampleComponent, type SimItems } from './simulate.ts';
+import { dateOfDay } from './weeks.ts';
 import { forecastFromItems, prepareForecast, type CashForecast, type PreparedForecast, type ScoreSource } from './uncalibrated.ts';
 
 /** Calibration and backtest origins are 4 weeks apart. */
 export const ORIGIN_STEP_DAYS = 28;
 /** Origins with less history than this before them are skipped: the risk model has nothing to learn from. */
 const MIN_HISTORY_DAYS = 91;
+/** Draws of an earlier origin's forecast (fewer for very large portfolios, as for the forecast itself: simulate.ts drawsFor). */
 const CALIBRATION_DRAWS = 500;
 /** Open AR items per origin the timing search evaluates (a systematic sample beyond that). */
 const TIMING_SAMPLE = 50_000;
@@ -30,6 +32,12 @@ export interface PastOriginSettings {
   readonly scores?: ScoreSource;
   /** Keep the risk models trained for these origins (risk_model_store) so later runs reuse them. */
   readonly keepModels?: boolean;
+  /**
+   * Keep each origin's scores and inputs for `preparedAt` (the backtest forecasts the origins themselves).
+   * Off by default: the calibration needs only the simulation items, and a million open invoices' score
+   * objects at six origins are gigabytes of heap.
+   */
+  readonly keepPrepared?: boolean;
 }
 
 export interface OriginWeek extends CalibrationObs {
@@ -42,7 +50,8 @@ export interface OriginWeek extends CalibrationObs {
 }
 
 interface Origin {
-  readonly prepared: PreparedForecast;
+  /** null unless the settings keep it (keepPrepared). */
+  readonly prepared: PreparedForecast | null;
   readonly built: BuiltItems;
 }
 
@@ -86,7 +95,8 @@ export class PastOrigins {
     // date at most 4 weeks earlier (never later), so origins 4 weeks apart train every other one
     const prepared = await prepareForecast(this.wh, origin, s.baseCurrency, s.scores ?? 'stored-or-score', { reuseMaxAgeDays: MODEL_MAX_AGE_DAYS, keepModel: s.keepModels ?? false });
     const built = buildItems(prepared.scores, prepared.inputs, { asOf: origin, weeks: s.weeks, baseCurrency: s.baseCurrency, currency: s.currency, daysParams: prepared.daysParams });
-    return { prepared, built };
+    // the drill-down refs (one object per invoice) serve only lines, which earlier origins never produce
+    return { prepared: s.keepPrepared ? prepared : null, built: s.keepPrepared ? built : { ...built, refs: [] } };
   }
 
   /** The uncalibrated forecast made at `origin` (open AR timing stretched by `timingScale`); null without enough history. */
@@ -98,7 +108,7 @@ export class PastOrigins {
     if (!f) {
       const s = this.settings;
       f = forecastFromItems(
-        { asOf: origin, weeks: s.weeks, baseCurrency: s.baseCurrency, currency: s.currency, draws: s.draws ?? CALIBRATION_DRAWS, lines: false },
+        { asOf: origin, weeks: s.weeks, baseCurrency: s.baseCurrency, currency: s.currency, draws: s.draws ?? drawsFor(o.built.items.n, CALIBRATION_DRAWS), lines: false },
         rescaleTiming(o.built.items, timingScale, 'open_ar'), o.built.refs, o.built.firstWeekDay, o.built.notes, o.built.weekendRoll,
       );
       this.forecasts.set(key, f);
@@ -108,9 +118,11 @@ export class PastOrigins {
 
   /** The weeks of `origin`'s forecast that had fully elapsed by `knownAt`, with the receipts received in them. */
   private async actualsKnownAt(origin: string, knownAt: string): Promise<Actual[]> {
-    const f = await this.forecastAt(origin);
-    if (!f) return [];
-    const elapsed = f.weeks.filter((w) => addDays(w.weekStart, 6) <= knownAt);
+    const o = await this.originAt(origin);
+    if (!o) return [];
+    // the forecast's weeks from its first Monday: no simulation needed to know which weeks have elapsed
+    const weeks = Array.from({ length: this.settings.weeks }, (_, k) => ({ weekStart: dateOfDay(o.built.firstWeekDay + 7 * k), horizon: k + 1 }));
+    const elapsed = weeks.filter((w) => addDays(w.weekStart, 6) <= knownAt);
     const last = elapsed[elapsed.length - 1];
     if (!last) return [];
     const rows = new Map(

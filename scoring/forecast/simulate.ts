@@ -68,6 +68,8 @@ export function rescaleTiming(items: SimItems, scale: number, component: Compone
 }
 
 const LN5 = Math.log(5);
+/** 2⁻³²: a uint32 times this is the same uniform as dividing by 2³² (exact, a power of two). */
+const TWO_POW_M32 = 1 / 4294967296;
 
 /** Pay day at quantile u of the quantile-defined distribution (before rounding to a whole day). */
 export function quantileDay(u: number, lo: number, q10: number, q50: number, q90: number): number {
@@ -225,36 +227,59 @@ export function simulateTotals(items: SimItems, opts: SimOptions): Float64Array 
   let state = (Math.floor(rnd() * 4294967296) | 0) ^ 0x5bd1e995;
   const roll = opts.weekendRoll ?? 0;
   // a second stream for the weekend roll, so the pay-day draws stay the same whatever the roll probability
-  const rollRnd = mulberry32((opts.seed ^ 0x9e3779b9) >>> 0);
+  // (mulberry32 seeded with seed ^ 0x9e3779b9, inlined like the first: the same numbers as prng.ts draws)
+  let rollState = (opts.seed ^ 0x9e3779b9) >>> 0;
   for (let i = 0; i < items.n; i++) {
     const a = amount[i] as number;
-    if (a === 0) continue;
     const pl = pLoss[i] as number;
+    if (a === 0 || pl >= 1) continue;
     const pp = pPoint[i] as number;
     const l = lo[i] as number;
     const x10 = q10[i] as number;
     const x50 = q50[i] as number;
     const x90 = q90[i] as number;
     const pd = pointDay[i] as number;
-    const keep = 1 - pl;
+    // quantileDay's segments as slopes per unit of u, computed once per item rather than once per draw
+    const invKeep = 1 / (1 - pl);
+    const invRest = pp < 1 ? 1 / (1 - pp) : 0;
+    const lowSlope = (x50 - x10) / 4 / 0.1;
+    const midSlope = (x50 - x10) / 0.4;
+    const highSlope = (x90 - x50) / 0.4;
+    const tailScale = (x90 - x50) / LN5;
     for (let d = 0; d < D; d++) {
       // mulberry32 inlined: a closure call per draw costs more than the rest of the loop body
       state = (state + 0x6d2b79f5) | 0;
       let t = Math.imul(state ^ (state >>> 15), state | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      let u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      let u = ((t ^ (t >>> 14)) >>> 0) * TWO_POW_M32;
       if (u < pl) continue;
-      u = (u - pl) / keep;
+      u = (u - pl) * invKeep;
       let day: number;
       if (u < pp) day = pd;
       else {
-        day = quantileDay((u - pp) / (1 - pp), l, x10, x50, x90) + (shift[d] as number);
+        // quantileDay((u − pp) ÷ (1 − pp), …), inlined
+        const v = (u - pp) * invRest;
+        if (v < 0.1) day = x10 - (0.1 - v) * lowSlope;
+        else if (v < 0.5) day = x10 + (v - 0.1) * midSlope;
+        else if (v < 0.9) day = x50 + (v - 0.5) * highSlope;
+        else day = x90 + tailScale * Math.log(0.1 / Math.max(1e-12, 1 - v));
+        if (day < l) day = l;
+        day += shift[d] as number;
         if (day < l) day = l;
       }
-      let rd = Math.round(day);
-      const dow = ((rd % 7) + 7) % 7;
-      if (dow >= 5 && roll > 0 && (roll >= 1 || rollRnd() < roll)) rd += 7 - dow;
-      const w = Math.floor(rd / 7);
+      // the week and weekday of the rounded pay day (Math.round ≡ floor(x + 0.5)) without a modulo
+      const rd = Math.floor(day + 0.5);
+      let w = Math.floor(rd / 7);
+      if (roll > 0 && rd - 7 * w >= 5) {
+        let moves = roll >= 1;
+        if (!moves) {
+          rollState = (rollState + 0x6d2b79f5) >>> 0;
+          let r = Math.imul(rollState ^ (rollState >>> 15), rollState | 1);
+          r ^= r + Math.imul(r ^ (r >>> 7), r | 61);
+          moves = ((r ^ (r >>> 14)) >>> 0) * TWO_POW_M32 < roll;
+        }
+        if (moves) w += 1; // to the next Monday
+      }
       if (w >= 0 && w < W) hist[d * W + w] = (hist[d * W + w] as number) + a;
     }
   }
